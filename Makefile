@@ -1,0 +1,43 @@
+# Nämndsvar: `make run` serves the chat, `make test` runs every check. Both set up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup run test index lint bench
+
+setup: $(STAMP) tesseract
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Tesseract with Swedish data, through apt-get when missing (scanned PDFs need it).
+tesseract:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx swe; then \
+	  :; \
+	else \
+	  echo "Installerar tesseract-ocr och tesseract-ocr-swe med apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; \
+	fi
+
+index: setup
+	$(PY) -m ingest corpus --rebuild-stale
+
+run: index
+	$(PY) app.py --host 127.0.0.1 --port 7860
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(VENV)/bin/pytest -q
+
+bench: setup
+	$(PY) -m bench --out bench-out

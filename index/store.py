@@ -1,0 +1,156 @@
+"""Passages in Chroma through LlamaIndex's ChromaVectorStore: on local disk or on a server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from index.settings import IndexSettings
+from ingest.records import Passage
+
+log = logging.getLogger(__name__)
+META_FIELDS = ("title", "dnr", "date", "municipality", "committee", "doc_type")
+
+
+class IndexProblem(Exception):
+    """The index cannot be used as it is; the message says what to do."""
+
+
+class IndexMismatch(IndexProblem):
+    pass
+
+
+class IndexUnavailable(IndexProblem):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """A passage as read back from Chroma."""
+
+    id: str
+    text: str
+    metadata: Mapping[str, Any]
+
+    def get(self, key: str) -> Any:
+        value = self.metadata.get(key)
+        return None if value in ("", None) else value
+
+
+class PassageStore:
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+        self.vectors = ChromaVectorStore(chroma_collection=collection)
+
+    @classmethod
+    def open(
+        cls, settings: IndexSettings, build: Mapping[str, str], reset_stale: bool = False
+    ) -> PassageStore:
+        """Open (or create) the collection; refuse one built by another embedder or splitter,
+        or with ``reset_stale`` empty it so that it is built again."""
+        client = _client(settings)
+        collection = _collection(client, settings, build)
+        built = collection.metadata or {}
+        changed = {k: (built.get(k), v) for k, v in build.items() if built.get(k) != v}
+        if changed and collection.count() > 0 and reset_stale:
+            log.warning("Indexet byggdes med andra inställningar; det byggs om.")
+            client.delete_collection(settings.collection)
+            return cls(_collection(client, settings, build))
+        if changed and collection.count() > 0:
+            what = ", ".join(f"{k}: {old} → {new}" for k, (old, new) in changed.items())
+            raise IndexMismatch(
+                f"Indexet i {settings.describe()} byggdes med andra inställningar ({what}). "
+                f"Bygg om det: `python -m ingest corpus/ --rebuild-stale`."
+            )
+        if changed:
+            collection.modify(metadata={**built, **build, "hnsw:space": "cosine"})
+        return cls(collection)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def sources(self) -> dict[str, str]:
+        """Every indexed source with the hash of the file it was built from."""
+        got = self.collection.get(include=["metadatas"])
+        return {m["source"]: m["file_hash"] for m in got["metadatas"] or [] if m}
+
+    def add(self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]]) -> None:
+        nodes: list[BaseNode] = [_node(p, e) for p, e in zip(passages, embeddings, strict=True)]
+        if nodes:
+            self.vectors.add(nodes)
+
+    def remove(self, source: str) -> int:
+        got = self.collection.get(where={"source": source}, include=[])
+        ids = list(got["ids"])
+        if ids:
+            self.vectors.delete(ref_doc_id=source)
+        return len(ids)
+
+    def all(self) -> list[StoredPassage]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return [
+            StoredPassage(id=i, text=t or "", metadata=m or {})
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def nearest(self, embedding: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Ids of the k passages nearest the query, with cosine similarity."""
+        k = min(k, self.count())
+        if k == 0:
+            return []
+        result = self.vectors.query(
+            VectorStoreQuery(query_embedding=list(embedding), similarity_top_k=k)
+        )
+        return list(zip(result.ids or [], result.similarities or [], strict=True))
+
+
+def _collection(client: Any, settings: IndexSettings, build: Mapping[str, str]) -> Any:
+    try:
+        return client.get_or_create_collection(
+            settings.collection, metadata={"hnsw:space": "cosine", **build}
+        )
+    except Exception as e:  # chromadb raises many types for an unreachable server
+        raise IndexUnavailable(f"Indexet i {settings.describe()} kan inte öppnas: {e}") from e
+
+
+def _client(settings: IndexSettings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host is not None:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
+
+
+def _node(passage: Passage, embedding: Sequence[float]) -> TextNode:
+    meta: dict[str, Any] = {
+        "source": passage.source,
+        "file_hash": passage.file_hash,
+        "position": passage.position,
+        "raw_text": passage.raw_text,
+    }
+    for key in ("page", "line_start", "line_end", "section"):
+        if (value := getattr(passage, key)) is not None:
+            meta[key] = value
+    for key in META_FIELDS:
+        if (value := getattr(passage.meta, key)) is not None:
+            meta[key] = value
+    node = TextNode(
+        id_=passage.id,
+        text=passage.text,
+        metadata=meta,
+        embedding=list(embedding),
+        excluded_embed_metadata_keys=list(meta),
+        excluded_llm_metadata_keys=list(meta),
+    )
+    node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=passage.source)
+    return node

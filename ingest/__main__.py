@@ -1,0 +1,86 @@
+"""``python -m ingest PATH... [--index DIR] [--json]``: index files and folders."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index.build import index_paths
+from index.settings import IndexSettings
+from index.store import IndexProblem
+
+
+class BarProgress:
+    """One bar per file over its passages, on standard error."""
+
+    def __init__(self) -> None:
+        self._bar: tqdm[None] | None = None
+
+    def file_started(self, name: str, index: int, total: int) -> None:
+        self.close()
+        self._bar = tqdm(
+            desc=f"[{index + 1}/{total}] {Path(name).name}",
+            unit="passage",
+            file=sys.stderr,
+            leave=True,
+        )
+
+    def passages_embedded(self, name: str, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest", description="Indexera PDF-, text- och Markdown-filer."
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="filer eller mappar (standard: corpus/)"
+    )
+    parser.add_argument("--index", help="indexmapp (standard: data/index eller $NAMNDSVAR_INDEX)")
+    parser.add_argument("--json", action="store_true", help="skriv en JSON-sammanfattning")
+    parser.add_argument(
+        "--rebuild-stale",
+        action="store_true",
+        help="bygg om indexet om det byggdes med en annan inbäddning eller uppdelning",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    settings = IndexSettings.from_env(args.index)
+    progress = BarProgress()
+    try:
+        report = index_paths(
+            args.paths or [Path("corpus")], settings, progress, rebuild_stale=args.rebuild_stale
+        )
+    except IndexProblem as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(
+            f"Indexerade {len(report.indexed)} filer, hoppade över {len(report.skipped)} "
+            f"oförändrade, {len(report.failed)} misslyckades; +{report.added} −{report.removed} "
+            f"passager, {report.passages} i indexet ({report.seconds:.1f} s)."
+        )
+        for failure in report.failed:
+            print(f"FEL {failure.path}: {failure.error}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""Typed ingestion errors with messages a municipal clerk can act on."""
+
+
+class IngestError(Exception):
+    """A file could not be read; the message names the file and what to do."""
+
+
+class UnsupportedFile(IngestError):
+    pass
+
+
+class NotUtf8(IngestError):
+    pass
+
+
+class NotAPdf(IngestError):
+    pass
+
+
+class EncryptedPdf(IngestError):
+    pass
+
+
+class EmptyDocument(IngestError):
+    pass

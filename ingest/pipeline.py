@@ -1,0 +1,95 @@
+"""Ingestion of one file, as named stages: read → clean → split → chunk → describe."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest import chunk, normalise
+from ingest.clean import page_edge_lines, strip_furniture
+from ingest.errors import EmptyDocument
+from ingest.metadata import file_municipality, item_committee, item_date, item_doc_type
+from ingest.read import check_suffix, file_hash, read_pdf_pages, read_text
+from ingest.records import DocumentMeta, Line, Passage, SourceDocument
+from ingest.structure import Block, split_blocks
+
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-3"
+
+
+def read_source(path: Path, name: str | None = None) -> SourceDocument:
+    """Read one file into its passages. ``name`` is the source as the user gave it."""
+    name = name if name is not None else str(path)
+    check_suffix(name, path)
+    data = path.read_bytes()
+    digest = file_hash(data)
+    lines, pages = _read_lines(name, path, data)
+    if not any(line.text.strip() for line in lines):
+        raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
+    passages = describe(name, digest, split_blocks(lines), lines)
+    return SourceDocument(source=name, file_hash=digest, passages=tuple(passages), pages=pages)
+
+
+def _read_lines(name: str, path: Path, data: bytes) -> tuple[list[Line], int | None]:
+    if path.suffix.lower() == ".pdf":
+        pages = read_pdf_pages(name, path)
+        lines = [line for page in pages for line in page]
+        return strip_furniture(lines, page_edge_lines(pages)), len(pages)
+    return strip_furniture(read_text(name, data)), None
+
+
+def describe(
+    source: str, digest: str, blocks: Sequence[Block], lines: Sequence[Line]
+) -> list[Passage]:
+    """Turn blocks into passages carrying their document's metadata."""
+    municipality = file_municipality(lines)
+    titles = {b.heading_dnr: b.title for b in blocks if b.heading_dnr and b.title}
+    items: dict[int, list[Block]] = {}
+    for block in blocks:
+        items.setdefault(block.item, []).append(block)
+    passages: list[Passage] = []
+    for item_blocks in items.values():
+        item_lines = [line for block in item_blocks for line in block.lines]
+        first = item_blocks[0]
+        title = titles.get(first.heading_dnr) if first.heading_dnr else None
+        meta = DocumentMeta(
+            title=title or first.title,
+            dnr=first.heading_dnr,
+            date=item_date(item_lines),
+            municipality=municipality,
+            committee=item_committee(item_lines),
+            doc_type=item_doc_type(first.title, first.doc_kind),
+        )
+        for block in item_blocks:
+            for piece in chunk.chunk_lines(block.lines):
+                if _is_bare_heading(piece.text, block.section):
+                    continue
+                passages.append(_passage(source, digest, len(passages), block, piece, meta))
+    return passages
+
+
+def _is_bare_heading(text: str, section: str | None) -> bool:
+    """A stray word or two, or a few words of letterhead before an item's first section."""
+    words = len(text.split())
+    return words < 3 or (section is None and words < 8)
+
+
+def _passage(
+    source: str, digest: str, position: int, block: Block, piece: chunk.Chunk, meta: DocumentMeta
+) -> Passage:
+    numbers = [x.number for x in piece.lines if x.number is not None]
+    pages = [x.page for x in piece.lines if x.page is not None]
+    key = f"{digest}:{position}:{piece.text}".encode()
+    return Passage(
+        id=hashlib.sha256(key).hexdigest()[:32],
+        source=source,
+        position=position,
+        text=piece.text,
+        raw_text=piece.raw_text,
+        page=pages[0] if pages else None,
+        line_start=min(numbers) if numbers else None,
+        line_end=max(numbers) if numbers else None,
+        section=block.section,
+        meta=meta,
+        file_hash=digest,
+    )

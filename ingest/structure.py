@@ -1,0 +1,254 @@
+"""The documents' own structure: agenda items and documents, then sections inside them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.clean import LETTERHEAD, join_lines
+from ingest.records import Line
+
+DNR = re.compile(
+    r"\b(?P<prefix>[A-ZÅÄÖ]{1,6})(?:\s*/\s*|\s+)(?P<year>(?:19|20)\d\d)\s*(?P<sep>[:/])\s*"
+    r"(?P<num>\d{1,6})\b"
+)
+DNR_HEADING = re.compile(r"\(\s*(?:dnr\s*)?" + DNR.pattern + r"\s*\)\s*$", re.IGNORECASE)
+DNR_LINE = re.compile(r"^\s*(?:dnr|diarienummer|diarienr)\.?:?\s*", re.IGNORECASE)
+PARAGRAPH = re.compile(r"^\s*§\s*(\d{1,4})\s*$")
+DOC_HEADER = re.compile(
+    r"^\s*(?P<kind>TJÄNSTESKRIVELSE|TJÄNSTEUTLÅTANDE|SAMMANTRÄDESPROTOKOLL|PROTOKOLLSUTDRAG"
+    r"|KALLELSE|YTTRANDE|BESLUT|MISSIV)\b"
+)
+AGENDA_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
+
+SECTION_NAMES = (
+    "Förslag till beslut",
+    "Beslut",
+    "Sammanfattning",
+    "Ärendet",
+    "Bakgrund",
+    "Beslutsunderlag",
+    "Ärendebeskrivning",
+    "Ärendets beredning",
+    "Bedömning",
+    "Förvaltningens bedömning",
+    "Förvaltningens synpunkter",
+    "Ekonomiska konsekvenser",
+    "Konsekvenser för barn",
+    "Konsekvensanalys",
+    "Överläggning",
+    "Yrkanden",
+    "Yrkande",
+    "Propositionsordning",
+    "Styrelsens beslut",
+    "Beslutet delges",
+    "Expedieras till",
+    "Reservationer",
+    "Reservation",
+    "Protokollsanteckning",
+    "Bilagor",
+    "Bilaga",
+    "Handlingar",
+    "Analys",
+    "Syfte",
+    "Inledning",
+    "Uppföljning",
+    "Finansiering",
+    "Juridisk bedömning",
+    "Tidplan",
+    "Motivering",
+    "Förslag",
+    "Beredning",
+    "Sammanfattning av ärendet",
+    "Förslag till yttrande",
+    "Yttrande",
+)
+_SECTION_KEYS = {name.casefold(): name for name in SECTION_NAMES}
+NUMBERED_HEADING = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-ZÅÄÖ][^.!?]{2,70}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Lines of one section of one item, with the item's heading and number."""
+
+    item: int
+    title: str | None
+    heading_dnr: str | None
+    doc_kind: str | None
+    section: str | None
+    lines: tuple[Line, ...]
+
+
+def normalise_dnr(text: str) -> str | None:
+    """``SN 2021:00001`` and ``SN/2021:1`` → ``SN 2021:1``; None when there is no dnr."""
+    match = DNR.search(text)
+    if match is None:
+        return None
+    num = int(match["num"])
+    return f"{match['prefix'].upper()} {match['year']}{match['sep']}{num}"
+
+
+def section_name(text: str) -> str | None:
+    """The section a heading line opens, or None for a line of running text."""
+    stripped = " ".join(text.split()).rstrip(":").strip()
+    if not stripped or len(stripped) > 80:
+        return None
+    known = _SECTION_KEYS.get(stripped.casefold())
+    if known is not None:
+        return known
+    if NUMBERED_HEADING.match(stripped) and not DNR.search(stripped):
+        return AGENDA_NUMBER.sub("", stripped) if "." not in stripped[:3] else stripped
+    return None
+
+
+def split_blocks(lines: Sequence[Line]) -> list[Block]:
+    """Split cleaned lines into items (documents, agenda items) and their sections."""
+    starts = _item_starts(lines)
+    blocks: list[Block] = []
+    for item, (start, end) in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True)):
+        item_lines = lines[start:end]
+        title, dnr, kind = _describe_item(item_lines)
+        heading = _heading_span(item_lines)
+        body = [x for i, x in enumerate(item_lines) if i not in heading]
+        blocks.extend(_sections(item, title, dnr, kind, body))
+    return blocks
+
+
+def _heading_span(lines: Sequence[Line]) -> range:
+    """The lines of an item's dnr heading: they name the item and are not its text."""
+    for i, line in enumerate(lines[:25]):
+        if DNR_HEADING.search(line.text) and len(line.text) < 160:
+            return range(_heading_start(lines, i), i + 1)
+    return range(0)
+
+
+def _item_starts(lines: Sequence[Line]) -> list[int]:
+    starts = [0]
+    for i, line in enumerate(lines):
+        start: int | None = None
+        if DNR_HEADING.search(line.text) and len(line.text) < 160:
+            start = _heading_start(lines, i)
+        elif PARAGRAPH.match(line.text) or DOC_HEADER.match(line.text):
+            start = _header_start(lines, i)
+        if start is None:
+            continue
+        if _same_item(lines, starts[-1], start):
+            continue
+        starts.append(start)
+    return starts
+
+
+def _same_item(lines: Sequence[Line], previous: int, start: int) -> bool:
+    """A dnr heading right under a document header belongs to the same item."""
+    if start <= previous:
+        return True
+    between = lines[previous:start]
+    return len(between) <= 14 and not any(section_name(line.text) for line in between)
+
+
+def _heading_start(lines: Sequence[Line], i: int) -> int:
+    """Walk back over the lines of a heading that ends with a dnr."""
+    j = i
+    while j > 0 and i - j < 3:
+        prev = lines[j - 1].text.strip()
+        if not prev or prev.endswith((".", ":", ";")) or section_name(prev):
+            break
+        j -= 1
+    return j
+
+
+def _header_start(lines: Sequence[Line], i: int) -> int:
+    """Include the short letterhead lines (municipality, committee, date) above a header."""
+    j = i
+    while j > 0 and i - j < 10:
+        prev = lines[j - 1].text.strip()
+        if len(prev) > 60 or prev.endswith((".", ";", ",")) or section_name(prev):
+            break
+        j -= 1
+    while j < i and not lines[j].text.strip():
+        j += 1
+    return j
+
+
+def _describe_item(lines: Sequence[Line]) -> tuple[str | None, str | None, str | None]:
+    """The item's heading, its dnr and the kind of document its header names."""
+    kind = next((m["kind"] for line in lines[:15] if (m := DOC_HEADER.match(line.text))), None)
+    for i, line in enumerate(lines[:25]):
+        if DNR_HEADING.search(line.text) and len(line.text) < 160:
+            start = _heading_start(lines, i)
+            heading = join_lines([x.text for x in lines[start : i + 1]])
+            title = DNR_HEADING.sub("", heading).strip(" –-")
+            return _clean_title(title), normalise_dnr(line.text), kind
+    dnr = next((normalise_dnr(x.text) for x in lines[:25] if DNR_LINE.match(x.text)), None)
+    return _first_paragraph_title(lines), dnr, kind
+
+
+def _clean_title(title: str) -> str | None:
+    title = AGENDA_NUMBER.sub("", title).strip()
+    return title or None
+
+
+def _first_paragraph_title(lines: Sequence[Line]) -> str | None:
+    """For items without a dnr heading: the first paragraph after the header that is not
+    letterhead (municipality, committee, date, ``TJÄNSTESKRIVELSE``, ``Dnr: …``)."""
+    header_end = max(
+        (
+            i + 1
+            for i, line in enumerate(lines[:15])
+            if DOC_HEADER.match(line.text)
+            or DNR_LINE.match(line.text)
+            or PARAGRAPH.match(line.text)
+        ),
+        default=0,
+    )
+    paragraph: list[str] = []
+    for line in lines[header_end : header_end + 30]:
+        text = line.text.strip()
+        if section_name(text):
+            break
+        if not text:
+            if paragraph:
+                break
+            continue
+        if _is_letterhead(text):
+            paragraph = []
+            continue
+        paragraph.append(text)
+        if len(paragraph) == 3:
+            break
+    title = join_lines(paragraph)
+    return _clean_title(title) if title and len(title) <= 200 else None
+
+
+def _is_letterhead(text: str) -> bool:
+    return bool(
+        DOC_HEADER.match(text)
+        or PARAGRAPH.match(text)
+        or DNR_LINE.match(text)
+        or re.fullmatch(r"[\d\s\-–.:,()\[\]]+", text)
+        or re.match(r"^\d{4}-\d{2}-\d{2}\b", text)
+        or len(text.split()) == 1
+        or text.isupper()
+        or LETTERHEAD.search(text)
+    )
+
+
+def _sections(
+    item: int, title: str | None, dnr: str | None, kind: str | None, lines: Sequence[Line]
+) -> list[Block]:
+    """Sections open at their heading lines; the heading names the section and is not text."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    section: str | None = None
+    for line in lines:
+        name = section_name(line.text)
+        if name is not None:
+            if any(x.text.strip() for x in current):
+                blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
+            section, current = name, []
+        else:
+            current.append(line)
+    if any(x.text.strip() for x in current):
+        blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
+    return blocks

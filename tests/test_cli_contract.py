@@ -1,0 +1,232 @@
+"""The command-line contract, end to end: real Chroma on tmp_path, the real embedder."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+FIXTURE = Path(__file__).parent / "data" / "socialnamnd_utdrag.txt"
+PASSAGE_KEYS = {
+    "rank",
+    "source",
+    "page",
+    "line_start",
+    "line_end",
+    "section",
+    "text",
+    "raw_text",
+    "score",
+}
+CITATION_KEYS = {
+    "n",
+    "source",
+    "title",
+    "dnr",
+    "date",
+    "page",
+    "line_start",
+    "line_end",
+    "section",
+    "quote",
+    "raw_quote",
+}
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def write_pdf(path: Path, pages: list[list[str]]) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        y = 800
+        for text in lines:
+            pdf.drawString(60, y, text)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ws")
+    docs = root / "docs"
+    docs.mkdir()
+    shutil.copy(FIXTURE, docs / "socialnamnd.txt")
+    (docs / "latin1.txt").write_bytes("Äldrenämnden beslutar.".encode("latin-1"))
+    write_pdf(
+        docs / "protokoll.pdf",
+        [
+            [
+                "Protokoll Äldrenämnden",
+                "Sammanträdesdatum 2022-04-27",
+                "",
+                "Verksamhetsbidrag till PRO Saltsjöbaden (ÄLN 2022/57)",
+                "",
+                "Beslut",
+                "",
+                "Äldrenämnden beviljar PRO Saltsjöbaden ett verksamhetsbidrag med 80 000",
+                "kronor för 2022. Bidragets användning ska redovisas skriftligen till",
+                "äldrenämnden senast den 1 november 2022.",
+            ],
+            [
+                "Protokoll Äldrenämnden",
+                "",
+                "Ärendet",
+                "",
+                "Föreningen har sökt 120 000 kronor för sin verksamhet med träffar, studiecirklar",
+                "och friskvård för äldre i Saltsjöbaden. Förvaltningen föreslår ett lägre bidrag",
+                "eftersom budgeten för föreningsbidrag är begränsad i år.",
+            ],
+        ],
+    )
+    (docs / "trasig.pdf").write_bytes("%PDF-1.4 detta är ingen riktig pdf".encode())
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_run(workspace: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+    proc = run("ingest", "docs", "--index", "idx", "--json", cwd=workspace)
+    return proc, json.loads(proc.stdout)
+
+
+def test_ingest_indexes_good_files_and_names_the_bad_ones(first_run) -> None:
+    proc, report = first_run
+    assert proc.returncode == 1
+    assert sorted(report["indexed"]) == ["docs/protokoll.pdf", "docs/socialnamnd.txt"]
+    failed = {f["path"]: f["error"] for f in report["failed"]}
+    assert set(failed) == {"docs/latin1.txt", "docs/trasig.pdf"}
+    assert "UTF-8" in failed["docs/latin1.txt"]
+    assert "trasig.pdf" in failed["docs/trasig.pdf"]
+    assert report["passages"] == report["added"] > 5
+    assert report["removed"] == 0
+
+
+def test_reindexing_unchanged_files_changes_nothing(workspace: Path, first_run) -> None:
+    report = json.loads(
+        run(
+            "ingest",
+            "docs/socialnamnd.txt",
+            "docs/protokoll.pdf",
+            "--index",
+            "idx",
+            "--json",
+            cwd=workspace,
+        ).stdout
+    )
+    assert report["skipped"] == ["docs/socialnamnd.txt", "docs/protokoll.pdf"]
+    assert report["added"] == report["removed"] == 0
+    assert report["passages"] == first_run[1]["passages"]
+
+
+def test_answer_json_contract_for_a_text_file(workspace: Path, first_run) -> None:
+    proc = run(
+        "answer",
+        "Vad beslutade socialnämnden om färdtjänsten?",
+        "--index",
+        "idx",
+        "--json",
+        cwd=workspace,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["answered"] is True
+    assert "förlänga avtalet" in out["answer"] and "[1]" in out["answer"]
+    cited = out["citations"][0]
+    assert cited.keys() >= CITATION_KEYS
+    assert cited["source"] == "docs/socialnamnd.txt"
+    assert (cited["line_start"], cited["line_end"], cited["page"]) == (35, 35, None)
+    assert cited["dnr"] == "SN 2023:21" and cited["section"] == "Beslut"
+    assert len(out["passages"]) == 5
+    assert all(p.keys() >= PASSAGE_KEYS for p in out["passages"])
+    assert [p["rank"] for p in out["passages"]] == [1, 2, 3, 4, 5]
+
+
+def test_answer_cites_the_pdf_page(workspace: Path, first_run) -> None:
+    proc = run(
+        "answer",
+        "Hur mycket hade PRO Saltsjöbaden sökt i bidrag?",
+        "--index",
+        "idx",
+        "--json",
+        "--top-k",
+        "3",
+        cwd=workspace,
+    )
+    out = json.loads(proc.stdout)
+    assert out["answered"] and "120 000" in out["answer"]
+    cited = out["citations"][0]
+    assert (cited["source"], cited["page"], cited["line_start"]) == ("docs/protokoll.pdf", 2, None)
+    assert len(out["passages"]) == 3
+
+
+def test_unanswerable_question_is_declined(workspace: Path, first_run) -> None:
+    out = json.loads(
+        run(
+            "answer",
+            "Hur många elever går på Ekby gymnasium?",
+            "--index",
+            "idx",
+            "--json",
+            cwd=workspace,
+        ).stdout
+    )
+    assert out["answered"] is False
+    assert out["citations"] == []
+    assert "besvarar inte" in out["answer"]
+
+
+def test_batch_answers_each_line_in_order(workspace: Path, first_run) -> None:
+    questions = (
+        "När löper färdtjänstavtalet ut?\n"
+        '{"question": "Vem utsågs till ersättare i krisledningsnämnden?", "id": 7}\n'
+    )
+    proc = run("answer", "--batch", "-", "--index", "idx", cwd=workspace, stdin=questions)
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["question"] for x in lines] == [
+        "När löper färdtjänstavtalet ut?",
+        "Vem utsågs till ersättare i krisledningsnämnden?",
+    ]
+    assert "30 juni 2023" in lines[0]["answer"]
+    assert "Åsa Öberg" in lines[1]["answer"]
+
+
+def test_a_changed_file_replaces_its_passages(workspace: Path, first_run) -> None:
+    target = workspace / "docs" / "socialnamnd.txt"
+    before = json.loads(
+        run(
+            "answer", "Vem utsågs till ersättare?", "--index", "idx", "--json", cwd=workspace
+        ).stdout
+    )
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("Åsa Öberg", "Örjan Ståhl"), encoding="utf-8"
+    )
+    report = json.loads(
+        run("ingest", "docs/socialnamnd.txt", "--index", "idx", "--json", cwd=workspace).stdout
+    )
+    assert report["indexed"] == ["docs/socialnamnd.txt"]
+    assert report["removed"] == report["added"] > 0
+    assert report["passages"] == first_run[1]["passages"]
+    after = json.loads(
+        run(
+            "answer", "Vem utsågs till ersättare?", "--index", "idx", "--json", cwd=workspace
+        ).stdout
+    )
+    assert "Åsa Öberg" in before["answer"] and "Örjan Ståhl" in after["answer"]
+
+
+def test_bad_usage_exits_2(workspace: Path) -> None:
+    assert run("answer", "--index", "idx", cwd=workspace).returncode == 2

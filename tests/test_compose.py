@@ -1,0 +1,127 @@
+"""The extractive answer: the right sentences, numbered citations, and declining."""
+
+from answer.compose import NO_ANSWER, compose
+from answer.question import analyse
+from answer.sentences import split_sentences
+from index.records import Hit
+
+
+def hit(
+    hid: str,
+    text: str,
+    *,
+    source: str = "corpus/ekby.txt",
+    section: str | None = None,
+    title: str | None = None,
+    line_start: int = 10,
+    raw: str | None = None,
+) -> Hit:
+    raw_text = raw if raw is not None else text
+    return Hit(
+        id=hid,
+        source=source,
+        text=text,
+        raw_text=raw_text,
+        page=None,
+        line_start=line_start,
+        line_end=line_start + raw_text.count("\n"),
+        section=section,
+        title=title,
+        dnr="SN 2023:21",
+        date=None,
+        municipality=None,
+        committee="Socialnämnden",
+        doc_type=None,
+        score=0.1,
+    )
+
+
+DECISION = hit(
+    "a",
+    "Socialnämnden beslutar att förlänga avtalet om färdtjänst med Resebolaget Norrsken AB "
+    "till och med den 31 december 2024.",
+    section="Beslut",
+    title="Avtal om färdtjänst med Resebolaget Norrsken AB",
+)
+SUMMARY = hit(
+    "b",
+    "Avtalet om färdtjänst löper ut den 30 juni 2023. Priset per resa är 312 kronor och "
+    "räknas upp årligen med konsumentprisindex. Resebolaget ansvarar för fordonen.",
+    raw="Avtalet om färdtjänst löper ut den 30 juni 2023. Priset per\nresa är 312 kronor "
+    "och räknas upp årligen med konsument-\nprisindex. Resebolaget ansvarar för fordonen.",
+    section="Sammanfattning",
+    title="Avtal om färdtjänst med Resebolaget Norrsken AB",
+    line_start=40,
+)
+OTHER = hit(
+    "c",
+    "Ungdomsmottagningen håller öppet på lördagar mellan klockan 10 och 14.",
+    title="Ungdomsmottagningens öppettider",
+)
+
+
+def test_question_kinds() -> None:
+    assert analyse("Vad beslutade socialnämnden om färdtjänsten?").kind == "decision"
+    assert analyse("När löper avtalet ut?").kind == "deadline"
+    assert analyse("Hur mycket kostar en resa?").kind == "payment"
+    assert analyse("Vem utsågs till ersättare?").kind == "who"
+
+
+def test_decision_question_gets_the_decision_sentence_with_citation() -> None:
+    answer = compose("Vad beslutade socialnämnden om färdtjänsten?", [SUMMARY, DECISION, OTHER])
+    assert answer.answered
+    assert answer.text.startswith("Socialnämnden beslutar att förlänga avtalet")
+    assert answer.text.endswith("[1]")
+    assert answer.citations[0].section == "Beslut"
+    assert answer.citations[0].quote in DECISION.text
+
+
+def test_payment_question_cites_the_amount_and_its_lines() -> None:
+    answer = compose("Vad är priset per resa i färdtjänstavtalet?", [SUMMARY, DECISION])
+    assert "312 kronor" in answer.text
+    cited = answer.citations[0]
+    assert (cited.line_start, cited.line_end) == (40, 42)
+    assert "konsument-\nprisindex" in cited.raw_quote
+
+
+def test_deadline_question_gets_a_date() -> None:
+    answer = compose("När löper färdtjänstavtalet ut?", [DECISION, SUMMARY])
+    assert "30 juni 2023" in answer.text
+
+
+def test_unrelated_question_is_declined_and_cites_nothing() -> None:
+    answer = compose("Hur många platser finns på äldreboendet Solgården?", [DECISION, SUMMARY])
+    assert not answer.answered
+    assert answer.text == NO_ANSWER
+    assert answer.citations == ()
+    assert len(answer.passages) == 2
+
+
+def test_question_about_another_year_is_declined() -> None:
+    answer = compose("Vad kostade en resa med färdtjänst år 2021?", [SUMMARY, DECISION])
+    assert not answer.answered
+
+
+def test_identical_passages_in_two_files_are_one_citation_naming_both() -> None:
+    twin = hit(
+        "d", DECISION.text, source="corpus/ekby_kopia.txt", section="Beslut", title=DECISION.title
+    )
+    answer = compose("Vad beslutade socialnämnden om färdtjänsten?", [DECISION, twin])
+    assert len(answer.citations) == 1
+    assert answer.citations[0].also == ("corpus/ekby_kopia.txt",)
+    assert "[2]" not in answer.text
+
+
+def test_no_hits_is_no_answer() -> None:
+    assert not compose("Vad beslutade nämnden?", []).answered
+
+
+def test_sentences_keep_abbreviations_and_offsets() -> None:
+    text = "Nämnden beslutar bl.a. att anta planen. Mötet börjar kl. 9.00. Det är bra."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Nämnden beslutar bl.a. att anta planen.",
+        "Mötet börjar kl. 9.00.",
+        "Det är bra.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -1,0 +1,93 @@
+"""Splitting by the documents' own structure, and the metadata read from them."""
+
+from pathlib import Path
+
+from ingest.clean import clean_chars
+from ingest.metadata import find_date, item_committee, item_date
+from ingest.pipeline import read_source
+from ingest.records import Line
+from ingest.structure import normalise_dnr, section_name, split_blocks
+
+FIXTURE = Path(__file__).parent / "data" / "socialnamnd_utdrag.txt"
+
+
+def lines_of(text: str) -> list[Line]:
+    return [Line(clean_chars(t), t, None, n) for n, t in enumerate(text.split("\n"), 1)]
+
+
+def test_dnr_is_normalised() -> None:
+    assert normalise_dnr("(SN 2021:00001)") == normalise_dnr("SN 2021:1") == "SN 2021:1"
+    assert normalise_dnr("(SN/2019:203)") == "SN 2019:203"
+    assert normalise_dnr("Dnr: ÄLN 2022/19") == "ÄLN 2022/19"
+    assert normalise_dnr("Inget diarienummer här") is None
+
+
+def test_section_headings() -> None:
+    assert section_name("Förslag till beslut") == "Förslag till beslut"
+    assert section_name("  Beslut ") == "Beslut"
+    assert section_name("Ärendet:") == "Ärendet"
+    assert section_name("Socialnämnden beslutar att anta överenskommelsen.") is None
+
+
+def test_items_and_sections_from_headings_paragraphs_and_headers() -> None:
+    text = (
+        "YAP (Youth Advocate Programs, Inc.) – beslut om inriktning\n(SN 2019:471)\n\nBeslut\n"
+        "Socialnämnden beslutar att avveckla samarbetet med YAP Inc.\n\nSammanfattning\n"
+        "Avtalet löper ut den 31 december 2019.\n\n§ 12\n\nVal av ombud till förbundsstämman\n"
+        "\nBeslut\nSocialnämnden utser Åsa Öberg till ombud.\n"
+    )
+    blocks = split_blocks(lines_of(text))
+    assert [(b.item, b.section) for b in blocks] == [
+        (0, "Beslut"),
+        (0, "Sammanfattning"),
+        (1, None),
+        (1, "Beslut"),
+    ]
+    assert blocks[0].title == "YAP (Youth Advocate Programs, Inc.) – beslut om inriktning"
+    assert blocks[0].heading_dnr == "SN 2019:471"
+    assert blocks[3].title == "Val av ombud till förbundsstämman"
+
+
+def test_passages_carry_lines_metadata_and_never_cross_items() -> None:
+    doc = read_source(FIXTURE, "tests/data/socialnamnd_utdrag.txt")
+    by_section = {(p.meta.dnr, p.section): p for p in doc.passages}
+    decision = by_section[("SN 2023:17", "Beslut")]
+    assert decision.line_start == decision.line_end == 12
+    assert decision.text.startswith("Socialnämnden beslutar att ungdomsmottagningen")
+    assert decision.meta.title == "Ungdomsmottagningens öppettider – beslut om ändring"
+    assert decision.meta.date == "2023-03-14"
+    assert decision.meta.committee == "Socialnämnden"
+    assert decision.meta.municipality is None  # named once only: not guessed
+    summary = by_section[("SN 2023:17", "Sammanfattning")]
+    assert "hälso- och sjukvård" in summary.text and "kvalitetsenhet" in summary.text
+    assert "Sida" not in summary.text
+    assert all(p.meta.dnr != "SN 2023:21" for p in doc.passages if p.line_end and p.line_end < 30)
+    assert len({p.id for p in doc.passages}) == len(doc.passages)
+
+
+def test_passage_sizes_stay_inside_bounds() -> None:
+    paragraph = " ".join(["Förvaltningen bedömer att insatsen fungerar väl."] * 8)
+    text = "Uppföljning av insatser (SN 2022:5)\n\nÄrendet\n" + "\n".join([paragraph] * 30)
+    path = Path(__file__).parent / "data" / "_tmp_lang.txt"
+    try:
+        path.write_text(text, encoding="utf-8")
+        doc = read_source(path)
+    finally:
+        path.unlink()
+    sizes = [len(p.text.split()) for p in doc.passages]
+    assert len(sizes) > 5
+    assert all(60 <= n <= 300 for n in sizes), sizes
+
+
+def test_dates() -> None:
+    assert find_date("Sammanträdesdag 27 november 2020") == "2020-11-27"
+    assert find_date("Datum 2019-10-08") == "2019-10-08"
+    deadline = lines_of("Avtalet löper ut den 31 december 2019.\nden 1 november 2022")
+    assert item_date(deadline) is None
+    assert item_date(lines_of("Äldrenämnden\n2022-03-25\nTJÄNSTESKRIVELSE")) == "2022-03-25"
+
+
+def test_committee_is_the_deciding_body() -> None:
+    lines = lines_of("Beslut\nÄldrenämnden beslutar att inleda upphandling.")
+    assert item_committee(lines) == "Äldrenämnden"
+    assert item_committee(lines_of("Förvaltningen har utrett frågan.")) is None
