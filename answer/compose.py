@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answer.cite import citation, near_identical, twins
-from answer.evidence import Candidate, candidates
+from answer.evidence import ANAPHORA, Candidate, candidates
 from answer.question import Question, analyse
 from answer.records import Answer, Citation
 from index.records import Hit
@@ -26,8 +26,8 @@ NO_ANSWER = (
 class ComposeSettings:
     """Thresholds for declining, calibrated on the development questions."""
 
-    min_support: float = 0.5
-    min_coverage: float = 0.25
+    min_support: float = 0.45
+    min_coverage: float = 0.15
     extra_ratio: float = 0.8
     max_sentences: int = 3
 
@@ -45,28 +45,58 @@ def compose(
 
 
 def _supported(q: Question, best: Candidate, settings: ComposeSettings) -> bool:
+    """Enough of the question in the passage, and what it asks for in the sentence: the
+    year or month it names, a date for "när", an amount for "vilket belopp"."""
     if (q.years or q.month_years) and not best.names_period:
+        return False
+    if (q.kind == "deadline" or q.wants_money) and not best.kind_evidence:
+        return False
+    if best.score <= 0:
         return False
     return best.support >= settings.min_support and best.coverage >= settings.min_coverage
 
 
 def _select(ranked: Sequence[Candidate], settings: ComposeSettings) -> list[Candidate]:
+    """The best sentence, the sentences next to it that complete it, then others nearly as
+    good that say something new."""
     best = ranked[0]
     chosen = [best]
-    length = len(best.sentence.text)
+    for c in _neighbours(best, ranked, settings):
+        _add(chosen, c, settings)
     for c in ranked[1:]:
-        if len(chosen) == settings.max_sentences or c.score < settings.extra_ratio * best.score:
+        if c.score < settings.extra_ratio * best.score:
             break
-        if best.kind_evidence and not c.kind_evidence:
-            continue
-        if any(_same_words(c.sentence.text, x.sentence.text) for x in chosen):
-            continue
-        if length + len(c.sentence.text) > MAX_CHARS:
-            continue
-        chosen.append(c)
-        length += len(c.sentence.text)
+        if not best.kind_evidence or c.kind_evidence:
+            _add(chosen, c, settings)
     # The best passage first, each passage's sentences in document order.
     return sorted(chosen, key=lambda c: (c.hit.id != best.hit.id, c.rank, c.sentence.start))
+
+
+def _neighbours(
+    best: Candidate, ranked: Sequence[Candidate], settings: ComposeSettings
+) -> list[Candidate]:
+    same = {c.index: c for c in ranked if c.hit.id == best.hit.id}
+    out: list[Candidate] = []
+    if best.sentence.text.endswith(":"):  # an introduction: the list after it is the answer
+        out += [
+            same[i] for i in range(best.index + 1, best.index + settings.max_sentences) if i in same
+        ]
+    if ANAPHORA.search(best.sentence.text) and best.index - 1 in same:
+        out.append(same[best.index - 1])  # "detta belopp" needs the sentence it points to
+    if best.index + 1 in same and same[best.index + 1].kind_evidence:
+        out.append(same[best.index + 1])  # the amount after the rule, the date after the act
+    return out
+
+
+def _add(chosen: list[Candidate], c: Candidate, settings: ComposeSettings) -> None:
+    limit = settings.max_sentences + chosen[0].sentence.text.endswith(":")
+    if len(chosen) >= limit or c in chosen:
+        return
+    if any(_same_words(c.sentence.text, x.sentence.text) for x in chosen):
+        return
+    if sum(len(x.sentence.text) for x in chosen) + len(c.sentence.text) > MAX_CHARS:
+        return
+    chosen.append(c)
 
 
 def _same_words(a: str, b: str) -> bool:

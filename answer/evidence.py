@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,22 +13,35 @@ from index.lexical import fold, tokens
 from index.records import Hit
 
 DECIDES = re.compile(
-    r"\b(beslutar|beslutade|beslöt|beslutat|föreslås|föreslår|godkänner|godkände|rekommendera\w*|"
-    r"bifaller|avslår|antar|antas|uppdrar|fastställer|överlämnar|tillstyrker|har tagit del)\b",
+    r"\b(beslutar|beslutade|beslöt|beslutat|godkänner|godkände|rekommendera\w*|bifaller|"
+    r"avslår|antar|antas|uppdrar|fastställer|överlämnar|tillstyrker|väljer|valde|utser|utsåg|"
+    r"har tagit del)\b",
     re.IGNORECASE,
 )
-DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut", "Styrelsens beslut"})
+PROPOSES = re.compile(r"\b(föreslås|föreslår|förslag)\b", re.IGNORECASE)
+SECTION_WEIGHT = {
+    "Beslut": 0.3,
+    "Styrelsens beslut": 0.3,
+    "Förslag till beslut": 0.15,
+}
 DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(januari|februari|mars|april|maj|juni|juli|augusti|"
     r"september|oktober|november|december)(\s+\d{4})?\b|\bsenast\b|\blöper ut\b|\bi kraft\b|"
     r"\bmånader\b|\btill och med\b|\bfrån och med\b",
     re.IGNORECASE,
 )
-AMOUNT = re.compile(
-    r"\b\d[\d ]*(?:,\d+)?\s?(?:kronor|kr|tkr|mkr|miljoner|procent|%)|\bper dygn\b|\b\d+,\d+\b|"
-    r"\bbetalningsansvar\w*|\bfaktur\w*|\bersättning\w*",
+MONEY = re.compile(
+    r"\b\d{1,3}(?:[ .]\d{3})*(?:,\d+)?\s?(?:kronor|kr\b|tkr|mkr|miljoner|miljarder|sek\b)",
     re.IGNORECASE,
 )
+QUANTITY = re.compile(
+    r"\b\d+(?:,\d+)?\s?(?:kalenderdagar|dagar|dygn|procent|%|månader|timmar|veckor)|\b\d+,\d+\b",
+    re.IGNORECASE,
+)
+REQUIRES = re.compile(r"\b(krävs|måste|förutsätter|villkor\w*|förutsättning\w*)\b", re.I)
+LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|[•▪●*–-])\s")
+ANAPHORA = re.compile(r"\b(detta|denna|dessa|därmed|därför)\b|^(Det|Den|De|Där|Då)\b")
+INTRO = re.compile(r"(?:följande(?: beslut)?\.?|:)$", re.IGNORECASE)
 NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
 
 
@@ -43,31 +57,74 @@ class Candidate:
     support: float
     names_period: bool
     kind_evidence: bool
+    index: int
 
 
 def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
+    hits = list(hits)
+    split = [split_sentences(hit.text) for hit in hits]
+    weights = _term_weights(question, [s.text for sentences in split for s in sentences])
     out: list[Candidate] = []
-    for rank, hit in enumerate(hits):
-        context = _stems(f"{hit.title or ''} {hit.text}")
-        for sentence in split_sentences(hit.text):
-            out.append(_score(question, hit, rank, sentence, context))
+    for rank, (hit, sentences) in enumerate(zip(hits, split, strict=True)):
+        context = _stems(f"{hit.title or ''} {hit.section or ''} {hit.text}")
+        for index, sentence in enumerate(sentences):
+            opens_list = index + 1 < len(sentences) and bool(
+                LIST_ITEM.match(sentences[index + 1].text)
+            )
+            out.append(_score(question, weights, hit, rank, index, sentence, context, opens_list))
     return out
 
 
+def _term_weights(question: Question, sentences: list[str]) -> dict[str, float]:
+    """Question words that few of the candidate sentences share weigh more: among passages
+    about SIP, "kalla" tells the sentences apart, "samordnad individuell plan" does not."""
+    stems = [_stems(text) for text in sentences]
+    n = len(stems)
+    return {
+        word: math.log(1 + n / (1 + sum(1 for have in stems if _matches(word, have))))
+        for word in question.stems
+    }
+
+
 def _score(
-    question: Question, hit: Hit, rank: int, sentence: Sentence, context: set[str]
+    question: Question,
+    weights: dict[str, float],
+    hit: Hit,
+    rank: int,
+    index: int,
+    sentence: Sentence,
+    context: set[str],
+    opens_list: bool,
 ) -> Candidate:
-    own = _stems(sentence.text)
-    coverage = _coverage(question.stems, own)
-    support = _coverage(question.stems, context)
-    names_period = _names_period(question, sentence.text)
-    bonus = _kind_bonus(question, hit, sentence.text)
-    score = coverage + 0.5 * support + bonus + 0.3 / (1 + rank)
+    text = sentence.text
+    coverage = _coverage(weights, _stems(text))
+    support = _coverage(dict.fromkeys(question.stems, 1.0), context)
+    names_period = _names_period(question, text)
+    evidence = _kind_evidence(question, text) or (question.kind == "condition" and opens_list)
+    score = coverage + 0.5 * support + 0.3 / (1 + rank) + _kind_bonus(question, hit, text)
+    if question.kind == "condition" and opens_list:
+        score += 0.5
     if question.years or question.month_years:
-        score += 0.4 if names_period else -0.4
-    if len(sentence.text.split()) < 4:
-        score -= 0.5
-    return Candidate(hit, rank, sentence, score, coverage, support, names_period, bonus > 0)
+        score += 0.4 if names_period else -1.0
+    if not opens_list:
+        score -= _form_penalty(text)
+    if is_heading(text) and not opens_list:
+        score = -1.0  # a heading names a subject; it never answers
+    return Candidate(hit, rank, sentence, score, coverage, support, names_period, evidence, index)
+
+
+def is_heading(text: str) -> bool:
+    return len(text.split()) <= 14 and not text.endswith((".", "!", "?", ")", ":"))
+
+
+def _form_penalty(text: str) -> float:
+    """Headings, introductions to a list and fragments are not answers."""
+    words = len(text.split())
+    if words < 4:
+        return 0.8
+    if INTRO.search(text):
+        return 0.6
+    return 0.2 if text[0].islower() else 0.0
 
 
 def _stems(text: str) -> set[str]:
@@ -75,10 +132,11 @@ def _stems(text: str) -> set[str]:
     return set(stems) | {fold(s) for s in stems}
 
 
-def _coverage(wanted: frozenset[str], have: set[str]) -> float:
-    if not wanted:
+def _coverage(weights: dict[str, float], have: set[str]) -> float:
+    total = sum(weights.values())
+    if total <= 0:
         return 0.0
-    return sum(1 for w in wanted if _matches(w, have)) / len(wanted)
+    return sum(w for word, w in weights.items() if _matches(word, have)) / total
 
 
 def _matches(word: str, have: set[str]) -> bool:
@@ -86,23 +144,34 @@ def _matches(word: str, have: set[str]) -> bool:
         return True
     if len(word) < 5:
         return False
-    # Swedish compounds: "avtal" is in "ramavtal", "utskrivningsklar" in "utskrivningsklara".
-    return any(
-        len(h) >= 5 and (h.startswith(word) or h.endswith(word) or word.startswith(h)) for h in have
-    )
+    # Swedish compounds: "avtal" is in "ramavtal", "kraft" in "ikraftträdande".
+    return any(len(h) >= 5 and (word in h or h in word) for h in have)
+
+
+def _kind_evidence(question: Question, text: str) -> bool:
+    """Does the sentence hold what the question asks for: a decision, a date, an amount?"""
+    if question.kind == "decision":
+        return bool(DECIDES.search(text) or PROPOSES.search(text))
+    if question.kind == "deadline":
+        return bool(DATE.search(text))
+    if question.kind == "payment":
+        money = MONEY.search(text)
+        return bool(money if question.wants_money else money or QUANTITY.search(text))
+    if question.kind == "who":  # a name the question does not already say
+        asked = question.text.casefold()
+        return any(m.group(0).casefold() not in asked for m in NAME.finditer(text))
+    if question.kind == "condition":
+        return bool(REQUIRES.search(text) or LIST_ITEM.match(text))
+    return False
 
 
 def _kind_bonus(question: Question, hit: Hit, text: str) -> float:
+    if not _kind_evidence(question, text):
+        return 0.0
     if question.kind == "decision":
-        bonus = 0.5 if DECIDES.search(text) else 0.0
-        return bonus + (0.3 if hit.section in DECISION_SECTIONS else 0.0)
-    if question.kind == "deadline":
-        return 0.5 if DATE.search(text) else 0.0
-    if question.kind == "payment":
-        return 0.5 if AMOUNT.search(text) else 0.0
-    if question.kind == "who":
-        return 0.3 if NAME.search(text) else 0.0
-    return 0.0
+        verb = 0.5 if DECIDES.search(text) else 0.3
+        return verb + SECTION_WEIGHT.get(hit.section or "", 0.0)
+    return 0.3 if question.kind == "who" else 0.5
 
 
 def _names_period(question: Question, text: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from index.lexical import folded_tokens, tokens
 
-Kind = Literal["decision", "deadline", "payment", "who", "other"]
+Kind = Literal["decision", "deadline", "payment", "condition", "who", "other"]
 
 DECISION = re.compile(
     r"\b(beslut\w*|besluta\w*|beslöt|föreslå\w*|förslag\w*|godkän\w*|rekommend\w*|tyckte|"
@@ -24,6 +24,14 @@ PAYMENT = re.compile(
     r"\b(belopp\w*|betal\w*|kostna\w*|kronor|kr|ersättning\w*|bidrag\w*|hur mycket|hur stor\w*|"
     r"pris\w*|avgift\w*|faktur\w*|budget\w*|summa|sökt)\b",
     re.IGNORECASE,
+)
+MONEY = re.compile(
+    r"\b(belopp\w*|ersättningsbelopp|kosta\w*|kostnad\w*|pris\w*|avgift\w*|hur mycket|summa|"
+    r"kronor|hur stor\w* (?:\w+)?bidrag)\b",
+    re.IGNORECASE,
+)
+CONDITION = re.compile(
+    r"\b(villkor\w*|krav|krävs|förutsättning\w*|vad måste|vad ska till)\b", re.IGNORECASE
 )
 WHO = re.compile(r"\b(vem|vilka|vilken person|valdes|ansvarig\w*)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -42,6 +50,7 @@ class Question:
     folded: frozenset[str]
     years: frozenset[str]
     month_years: frozenset[str]
+    wants_money: bool
 
 
 def analyse(text: str) -> Question:
@@ -54,10 +63,13 @@ def analyse(text: str) -> Question:
         month_years=frozenset(
             f"{m.group(1).lower()} {m.group(2)}" for m in MONTH_YEAR.finditer(text)
         ),
+        wants_money=bool(MONEY.search(text)),
     )
 
 
 def _kind(text: str) -> Kind:
+    if CONDITION.search(text):
+        return "condition"
     if PAYMENT.search(text):
         return "payment"
     if DECISION.search(text):

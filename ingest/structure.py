@@ -15,7 +15,9 @@ DNR = re.compile(
 )
 DNR_HEADING = re.compile(r"\(\s*(?:dnr\s*)?" + DNR.pattern + r"\s*\)\s*$", re.IGNORECASE)
 DNR_LINE = re.compile(r"^\s*(?:dnr|diarienummer|diarienr)\.?:?\s*", re.IGNORECASE)
-PARAGRAPH = re.compile(r"^\s*§\s*(\d{1,4})\s*$")
+# A protocol paragraph: "§ 12" alone, or at the end of a short header line
+# ("27 november 2020 § 7"), not a reference inside a sentence.
+PARAGRAPH = re.compile(r"^[^.§]{0,40}§\s*(\d{1,4})\s*$")
 DOC_HEADER = re.compile(
     r"^\s*(?P<kind>TJÄNSTESKRIVELSE|TJÄNSTEUTLÅTANDE|SAMMANTRÄDESPROTOKOLL|PROTOKOLLSUTDRAG"
     r"|KALLELSE|YTTRANDE|BESLUT|MISSIV)\b"
@@ -180,7 +182,10 @@ def _describe_item(lines: Sequence[Line]) -> tuple[str | None, str | None, str |
             heading = join_lines([x.text for x in lines[start : i + 1]])
             title = DNR_HEADING.sub("", heading).strip(" –-")
             return _clean_title(title), normalise_dnr(line.text), kind
-    dnr = next((normalise_dnr(x.text) for x in lines[:25] if DNR_LINE.match(x.text)), None)
+    dnr = next(
+        (normalise_dnr(x.text) for x in lines[:25] if DNR_LINE.match(x.text) or _bare_dnr(x.text)),
+        None,
+    )
     return _first_paragraph_title(lines), dnr, kind
 
 
@@ -221,9 +226,15 @@ def _first_paragraph_title(lines: Sequence[Line]) -> str | None:
     return _clean_title(title) if title and len(title) <= 200 else None
 
 
+def _bare_dnr(text: str) -> bool:
+    """A line that is nothing but a dnr: ``HBS 2020/33``."""
+    return DNR.fullmatch(text.strip()) is not None
+
+
 def _is_letterhead(text: str) -> bool:
     return bool(
-        DOC_HEADER.match(text)
+        _bare_dnr(text)
+        or DOC_HEADER.match(text)
         or PARAGRAPH.match(text)
         or DNR_LINE.match(text)
         or re.fullmatch(r"[\d\s\-–.:,()\[\]]+", text)

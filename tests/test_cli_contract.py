@@ -5,11 +5,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+FirstRun = tuple[subprocess.CompletedProcess[str], dict[str, Any]]
 FIXTURE = Path(__file__).parent / "data" / "socialnamnd_utdrag.txt"
 PASSAGE_KEYS = {
     "rank",
@@ -98,12 +100,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(workspace: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+def first_run(workspace: Path) -> FirstRun:
     proc = run("ingest", "docs", "--index", "idx", "--json", cwd=workspace)
     return proc, json.loads(proc.stdout)
 
 
-def test_ingest_indexes_good_files_and_names_the_bad_ones(first_run) -> None:
+def test_ingest_indexes_good_files_and_names_the_bad_ones(first_run: FirstRun) -> None:
     proc, report = first_run
     assert proc.returncode == 1
     assert sorted(report["indexed"]) == ["docs/protokoll.pdf", "docs/socialnamnd.txt"]
@@ -115,7 +117,7 @@ def test_ingest_indexes_good_files_and_names_the_bad_ones(first_run) -> None:
     assert report["removed"] == 0
 
 
-def test_reindexing_unchanged_files_changes_nothing(workspace: Path, first_run) -> None:
+def test_reindexing_unchanged_files_changes_nothing(workspace: Path, first_run: FirstRun) -> None:
     report = json.loads(
         run(
             "ingest",
@@ -132,7 +134,7 @@ def test_reindexing_unchanged_files_changes_nothing(workspace: Path, first_run) 
     assert report["passages"] == first_run[1]["passages"]
 
 
-def test_answer_json_contract_for_a_text_file(workspace: Path, first_run) -> None:
+def test_answer_json_contract_for_a_text_file(workspace: Path, first_run: FirstRun) -> None:
     proc = run(
         "answer",
         "Vad beslutade socialnämnden om färdtjänsten?",
@@ -155,7 +157,7 @@ def test_answer_json_contract_for_a_text_file(workspace: Path, first_run) -> Non
     assert [p["rank"] for p in out["passages"]] == [1, 2, 3, 4, 5]
 
 
-def test_answer_cites_the_pdf_page(workspace: Path, first_run) -> None:
+def test_answer_cites_the_pdf_page(workspace: Path, first_run: FirstRun) -> None:
     proc = run(
         "answer",
         "Hur mycket hade PRO Saltsjöbaden sökt i bidrag?",
@@ -173,7 +175,7 @@ def test_answer_cites_the_pdf_page(workspace: Path, first_run) -> None:
     assert len(out["passages"]) == 3
 
 
-def test_unanswerable_question_is_declined(workspace: Path, first_run) -> None:
+def test_unanswerable_question_is_declined(workspace: Path, first_run: FirstRun) -> None:
     out = json.loads(
         run(
             "answer",
@@ -189,7 +191,7 @@ def test_unanswerable_question_is_declined(workspace: Path, first_run) -> None:
     assert "besvarar inte" in out["answer"]
 
 
-def test_batch_answers_each_line_in_order(workspace: Path, first_run) -> None:
+def test_batch_answers_each_line_in_order(workspace: Path, first_run: FirstRun) -> None:
     questions = (
         "När löper färdtjänstavtalet ut?\n"
         '{"question": "Vem utsågs till ersättare i krisledningsnämnden?", "id": 7}\n'
@@ -204,7 +206,7 @@ def test_batch_answers_each_line_in_order(workspace: Path, first_run) -> None:
     assert "Åsa Öberg" in lines[1]["answer"]
 
 
-def test_a_changed_file_replaces_its_passages(workspace: Path, first_run) -> None:
+def test_a_changed_file_replaces_its_passages(workspace: Path, first_run: FirstRun) -> None:
     target = workspace / "docs" / "socialnamnd.txt"
     before = json.loads(
         run(

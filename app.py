@@ -1,0 +1,259 @@
+"""Nämndsvar's chat: a Gradio UI over the assistant, with the sources of every answer beside it.
+
+Run ``python app.py [--index DIR] [--host 127.0.0.1] [--port 7860]``. The chat function is
+also an API endpoint, ``/chat`` (question in, answer Markdown with its sources out).
+"""
+
+# No ``from __future__ import annotations``: gr.api reads the chat function's real type hints.
+
+import argparse
+import html
+import logging
+import re
+import sys
+from pathlib import PurePath
+from typing import Any, Protocol
+
+import gradio as gr
+from gradio.events import api as gr_api  # gr.api, which gradio leaves out of __all__
+
+from answer.records import Answer, Citation
+from answer.render import render_markdown, where
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER = "Ställ en fråga om nämndernas handlingar …"
+EXAMPLES = [
+    "Vad beslutade socialnämnden om YAP?",
+    "Vilket belopp per dygn betalar kommunen för en utskrivningsklar patient?",
+    "När löper avtalet med YAP Inc. ut?",
+    "Vem ska kalla till samordnad individuell plan (SIP)?",
+]
+EMPTY_INDEX = "Inga dokument är indexerade än — lägg till dokument med `python -m ingest MAPP`"
+NO_SOURCES = "Inga källor — dokumenten besvarar inte frågan."
+NO_QUESTION = "Skriv en fråga om nämndernas handlingar."
+SOURCES_HINT = "Källorna till svaret visas här."
+TOP_K = 5
+
+CSS = """
+.nv-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 12px; margin-bottom: 10px; }
+.nv-title { font-weight: 600; }
+.nv-meta, .nv-file, .nv-also { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.nv-context { white-space: pre-wrap; max-height: 16em; overflow-y: auto; margin-top: 6px;
+  font-size: 0.92em; }
+.nv-context mark { padding: 0 2px; }
+.nv-empty { color: var(--body-text-color-subdued); font-style: italic; }
+"""
+
+Messages = list[dict[str, Any]]
+Turns = list[tuple[str, str]]
+"""Per session: (question, sources HTML) for every answered turn, oldest first."""
+
+
+class Asker(Protocol):
+    """What the UI needs from ``answer.service.Assistant``."""
+
+    @property
+    def is_empty(self) -> bool: ...
+
+    def ask(self, question: str, top_k: int = 5) -> Answer: ...
+
+
+# --- formatting: pure functions of the records -------------------------------------------------
+
+
+def file_name(source: str) -> str:
+    return PurePath(source).name or source
+
+
+def _quote_span(context: str, quote: str) -> tuple[int, int] | None:
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.search(pattern, context) or re.search(pattern, context, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def highlight(context: str, quote: str) -> str:
+    """The context, HTML-escaped, with the quoted words in ``<mark>``.
+
+    Whitespace may differ between quote and context (line breaks inside a passage); when the
+    quote cannot be found the quote is shown marked on its own above the context.
+    """
+    esc = html.escape
+    span = _quote_span(context, quote)
+    if span is None:
+        marked = f"<mark>{esc(quote)}</mark>" if quote.strip() else ""
+        return "\n\n".join(part for part in (marked, esc(context)) if part)
+    start, end = span
+    return f"{esc(context[:start])}<mark>{esc(context[start:end])}</mark>{esc(context[end:])}"
+
+
+def citation_card(c: Citation) -> str:
+    esc = html.escape
+    title = esc(c.title) if c.title else esc(file_name(c.source))
+    meta = [v for v in (c.dnr, c.date, c.committee, c.section, where(c)) if v]
+    parts = [
+        f'<div class="nv-card" id="kalla-{c.n}">',
+        f'<div class="nv-title">[{c.n}] {title}</div>',
+    ]
+    if meta:
+        parts.append(f'<div class="nv-meta">{" · ".join(esc(v) for v in meta)}</div>')
+    parts.append(f'<div class="nv-file" title="{esc(c.source)}">{esc(file_name(c.source))}</div>')
+    if c.also:
+        also = ", ".join(f'<span title="{esc(s)}">{esc(file_name(s))}</span>' for s in c.also)
+        parts.append(f'<div class="nv-also">samma text finns även i {also}</div>')
+    parts.append(f'<div class="nv-context">{highlight(c.context, c.quote)}</div>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def notice_html(text: str) -> str:
+    """A notice for the sources panel; `backticks` become ``<code>``."""
+    body = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    return f'<p class="nv-empty">{body}</p>'
+
+
+def sources_html(answer: Answer) -> str:
+    """One card per citation, or the Swedish empty state when the documents do not answer."""
+    if not answer.answered:
+        return notice_html(NO_SOURCES)
+    if not answer.citations:
+        return notice_html("Inga källor.")
+    return "\n".join(citation_card(c) for c in answer.citations)
+
+
+# --- the UI --------------------------------------------------------------------------------
+
+
+def _ask(assistant: Asker, question: str) -> Answer:
+    try:
+        return assistant.ask(question, top_k=TOP_K)
+    except Exception as e:  # the entry point: any failure becomes a message for the user
+        log.exception("Frågan kunde inte besvaras: %r", question)
+        raise gr.Error(f"Frågan kunde inte besvaras: {e}") from e
+
+
+def chat_turn(
+    assistant: Asker, question: str, history: Messages, turns: Turns
+) -> tuple[Messages, str, Turns]:
+    """One turn: the history with the question and its answer, the sources panel, the turns."""
+    if assistant.is_empty:
+        reply, sources = EMPTY_INDEX, notice_html(EMPTY_INDEX)
+    else:
+        answer = _ask(assistant, question)
+        reply, sources = render_markdown(answer), sources_html(answer)
+    history = [
+        *history,
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": reply},
+    ]
+    return history, sources, [*turns, (question, sources)]
+
+
+def _turn_choices(turns: Turns) -> list[tuple[str, int]]:
+    return [
+        (f"{i}. {q if len(q) <= 60 else q[:59] + '…'}", i - 1) for i, (q, _) in enumerate(turns, 1)
+    ]
+
+
+def build_demo(assistant: Asker) -> gr.Blocks:
+    """The Blocks app: chat on the left, sources on the right, ``/chat`` as the API."""
+    empty_at_start = assistant.is_empty
+
+    def chat(question: str) -> str:
+        """Answer a question about the councils' documents: Markdown with a "Källor" list."""
+        question = question.strip()
+        if not question:
+            return NO_QUESTION
+        if assistant.is_empty:
+            return EMPTY_INDEX
+        return render_markdown(_ask(assistant, question))
+
+    def respond(
+        question: str, history: Messages, turns: Turns
+    ) -> tuple[str, Messages, str, Turns, Any]:
+        if not question.strip():
+            gr.Warning(NO_QUESTION)
+            return "", history, gr.skip(), turns, gr.skip()
+        history, sources, turns = chat_turn(assistant, question.strip(), history, turns)
+        picker = gr.Dropdown(choices=_turn_choices(turns), value=len(turns) - 1, visible=True)
+        return "", history, sources, turns, picker
+
+    def reset() -> tuple[str, Messages, str, Turns, Any]:
+        return (
+            "",
+            [],
+            notice_html(SOURCES_HINT),
+            [],
+            gr.Dropdown(choices=[], value=None, visible=False),
+        )
+
+    def show_turn(index: int | None, turns: Turns) -> str:
+        if index is None or not 0 <= index < len(turns):
+            return notice_html(SOURCES_HINT)
+        return turns[index][1]
+
+    demo = gr.Blocks(title="Nämndsvar", analytics_enabled=False)
+    with demo:
+        gr.Markdown("# Nämndsvar\nSvar med källhänvisningar ur nämndernas handlingar.")
+        if empty_at_start:
+            gr.Markdown(f"**{EMPTY_INDEX}**", elem_id="tomt-index")
+        turns = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Samtal", height=520, elem_id="samtal")
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder=PLACEHOLDER, show_label=False, scale=5, autofocus=True
+                    )
+                    send = gr.Button("Fråga", variant="primary", scale=1, min_width=90)
+                gr.Examples(EXAMPLES, inputs=box, label="Exempel på frågor")
+                clear = gr.Button("Rensa samtalet", variant="secondary")
+            with gr.Column(scale=2):
+                gr.Markdown("### Källor")
+                picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
+                panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
+
+        outputs = [box, chatbot, panel, turns, picker]
+        common: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "assistant"}
+        send.click(respond, [box, chatbot, turns], outputs, **common)
+        box.submit(respond, [box, chatbot, turns], outputs, **common)
+        clear.click(reset, None, outputs, api_visibility="private")
+        picker.input(show_turn, [picker, turns], panel, api_visibility="private")
+        gr_api(chat, api_name="chat", concurrency_id="assistant")
+    return demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Nämndsvar: chatten över nämndernas handlingar")
+    parser.add_argument("--index", help="indexmappen (standard: data/index eller $NAMNDSVAR_INDEX)")
+    parser.add_argument("--host", default="127.0.0.1", help="adress att lyssna på")
+    parser.add_argument("--port", type=int, default=7860, help="port att lyssna på")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    # Imported here: they load Chroma and the embedder, which the formatting above never needs.
+    from answer.service import Assistant
+    from index.settings import IndexSettings
+
+    settings = IndexSettings.from_env(args.index)
+    try:
+        assistant = Assistant.open(settings)
+    except Exception as e:  # the entry point: say what went wrong and stop
+        print(
+            f"Nämndsvar kunde inte öppna indexet ({settings.describe()}): {e}\n"
+            f"Could not open the index ({settings.describe()}): {type(e).__name__}: {e}",
+            file=sys.stderr,
+        )
+        return 1
+    build_demo(assistant).queue(default_concurrency_limit=1).launch(
+        server_name=args.host, server_port=args.port, css=CSS, show_error=True
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Benchmark: retrieval and answer quality on the development questions, beside baselines."""

