@@ -21,7 +21,7 @@ tesseract:
 	  :; \
 	else \
 	  echo "Installerar tesseract-ocr och tesseract-ocr-swe med apt-get"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; \
 	fi
 
 index: setup

@@ -79,7 +79,9 @@ def _neighbours(
     out: list[Candidate] = []
     if best.sentence.text.endswith(":"):  # an introduction: the list after it is the answer
         out += [
-            same[i] for i in range(best.index + 1, best.index + settings.max_sentences) if i in same
+            same[i]
+            for i in range(best.index + 1, best.index + settings.max_sentences + 1)
+            if i in same
         ]
     if ANAPHORA.search(best.sentence.text) and best.index - 1 in same:
         out.append(same[best.index - 1])  # "detta belopp" needs the sentence it points to
@@ -112,7 +114,12 @@ def _render(chosen: Sequence[Candidate], hits: Sequence[Hit]) -> tuple[str, tupl
         key = _citable_key(c.hit, numbers, chosen)
         numbers.setdefault(key, len(numbers) + 1)
         spans.setdefault(key, []).append(c)
-    parts = [f"{c.sentence.text} [{numbers[_citable_key(c.hit, numbers, chosen)]}]" for c in chosen]
+    marks = [numbers[_citable_key(c.hit, numbers, chosen)] for c in chosen]
+    # One marker after a run of sentences from the same passage.
+    parts = [
+        c.sentence.text if i + 1 < len(chosen) and marks[i + 1] == n else f"{c.sentence.text} [{n}]"
+        for i, (c, n) in enumerate(zip(chosen, marks, strict=True))
+    ]
     citations = []
     for key, n in numbers.items():
         group = spans[key]

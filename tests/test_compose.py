@@ -125,3 +125,24 @@ def test_sentences_keep_abbreviations_and_offsets() -> None:
         "Det är bra.",
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_an_introduction_brings_its_list_and_one_marker_closes_the_run() -> None:
+    rules = hit(
+        "e",
+        "Avtalet gäller hela kommunen.\nFör att ersättning ska betalas krävs att:\n"
+        "1. resan är beställd senast dagen före.\n2. resenären har ett giltigt tillstånd.\n"
+        "3. fakturan kommer in inom 30 dagar.",
+        section="Villkor",
+        title="Avtal om färdtjänst med Resebolaget Norrsken AB",
+    )
+    answer = compose("Vilka villkor gäller för att ersättning ska betalas?", [rules, OTHER])
+    assert answer.answered
+    assert answer.text.startswith("För att ersättning ska betalas krävs att:")
+    assert "3. fakturan kommer in inom 30 dagar. [1]" in answer.text
+    assert answer.text.count("[1]") == 1
+
+
+def test_an_amount_question_needs_an_amount_of_money() -> None:
+    answer = compose("Vilket belopp betalar kommunen för färdtjänsten?", [DECISION])
+    assert not answer.answered

@@ -91,3 +91,22 @@ def test_committee_is_the_deciding_body() -> None:
     lines = lines_of("Beslut\nÄldrenämnden beslutar att inleda upphandling.")
     assert item_committee(lines) == "Äldrenämnden"
     assert item_committee(lines_of("Förvaltningen har utrett frågan.")) is None
+
+
+def test_a_list_stays_in_one_passage_with_its_introduction() -> None:
+    intro = " ".join(["Förvaltningen har utrett hur betalningsansvaret ska fungera."] * 14)
+    items = "\n\n".join(
+        f"{n}. den {n}:e förutsättningen för att betalningsansvar ska inträda är uppfylld."
+        for n in range(1, 4)
+    )
+    text = f"Betalningsansvar (SN 2022:9)\n\nÄrendet\n{intro}\nDet krävs att:\n\n{items}\n"
+    path = Path(__file__).parent / "data" / "_tmp_lista.txt"
+    try:
+        path.write_text(text, encoding="utf-8")
+        doc = read_source(path)
+    finally:
+        path.unlink()
+    holding = [p for p in doc.passages if "1. den 1:e" in p.text]
+    assert len(holding) == 1
+    assert "3. den 3:e" in holding[0].text
+    assert "\n2. den 2:e" in holding[0].text
