@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answer.cite import citation, near_identical, twins
-from answer.evidence import ANAPHORA, Candidate, candidates
+from answer.evidence import ANAPHORA, DATE, MONEY, Candidate, candidates, is_heading, matches, stems
 from answer.question import Question, analyse
 from answer.records import Answer, Citation
+from index.lexical import STOP
 from index.records import Hit
 
 MAX_CHARS = 800
@@ -39,7 +40,7 @@ def compose(
     ranked = sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start))
     if not ranked or not _supported(q, ranked[0], settings):
         return Answer(question, False, NO_ANSWER, (), tuple(hits))
-    chosen = _select(ranked, settings)
+    chosen = _select(ranked, settings, q.kind)
     text, citations = _render(chosen, hits)
     return Answer(question, True, text, citations, tuple(hits))
 
@@ -56,13 +57,15 @@ def _supported(q: Question, best: Candidate, settings: ComposeSettings) -> bool:
     return best.support >= settings.min_support and best.coverage >= settings.min_coverage
 
 
-def _select(ranked: Sequence[Candidate], settings: ComposeSettings) -> list[Candidate]:
+def _select(ranked: Sequence[Candidate], settings: ComposeSettings, kind: str) -> list[Candidate]:
     """The best sentence, the sentences next to it that complete it, then others nearly as
     good that say something new."""
     best = ranked[0]
     chosen = [best]
     for c in _neighbours(best, ranked, settings):
         _add(chosen, c, settings)
+    if kind == "decision" and (detail := _detail(best, ranked)) is not None:
+        _add(chosen, detail, settings)
     for c in ranked[1:]:
         if c.score < settings.extra_ratio * best.score:
             break
@@ -70,6 +73,31 @@ def _select(ranked: Sequence[Candidate], settings: ComposeSettings) -> list[Cand
             _add(chosen, c, settings)
     # The best passage first, each passage's sentences in document order.
     return sorted(chosen, key=lambda c: (c.hit.id != best.hit.id, c.rank, c.sentence.start))
+
+
+def _detail(best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
+    """For a decision: the sentence of the same item that gives its date or amount and
+    speaks of the same thing (the decision, the date, the amount)."""
+    if DATE.search(best.sentence.text) or MONEY.search(best.sentence.text):
+        return None
+    topic = stems(best.sentence.text)
+    same_item = [
+        c
+        for c in ranked
+        if c is not best
+        and c.hit.source == best.hit.source
+        and c.hit.title == best.hit.title
+        and (DATE.search(c.sentence.text) or MONEY.search(c.sentence.text))
+        and not is_heading(c.sentence.text)
+    ]
+    scored = [(_shared(topic, stems(c.sentence.text)), c) for c in same_item]
+    scored = [(n, c) for n, c in scored if n >= 3]
+    return max(scored, key=lambda nc: (nc[0], -nc[1].rank))[1] if scored else None
+
+
+def _shared(topic: set[str], other: set[str]) -> int:
+    """Content words of ``topic`` that ``other`` has too, parts of compounds included."""
+    return sum(1 for word in topic if word not in STOP and matches(word, other))
 
 
 def _neighbours(

@@ -66,7 +66,7 @@ def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
     weights = _term_weights(question, [s.text for sentences in split for s in sentences])
     out: list[Candidate] = []
     for rank, (hit, sentences) in enumerate(zip(hits, split, strict=True)):
-        context = _stems(f"{hit.title or ''} {hit.section or ''} {hit.text}")
+        context = stems(f"{hit.title or ''} {hit.section or ''} {hit.text}")
         for index, sentence in enumerate(sentences):
             opens_list = index + 1 < len(sentences) and bool(
                 LIST_ITEM.match(sentences[index + 1].text)
@@ -78,10 +78,10 @@ def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
 def _term_weights(question: Question, sentences: list[str]) -> dict[str, float]:
     """Question words that few of the candidate sentences share weigh more: among passages
     about SIP, "kalla" tells the sentences apart, "samordnad individuell plan" does not."""
-    stems = [_stems(text) for text in sentences]
-    n = len(stems)
+    per_sentence = [stems(text) for text in sentences]
+    n = len(per_sentence)
     return {
-        word: math.log(1 + n / (1 + sum(1 for have in stems if _matches(word, have))))
+        word: math.log(1 + n / (1 + sum(1 for have in per_sentence if matches(word, have))))
         for word in question.stems
     }
 
@@ -97,7 +97,7 @@ def _score(
     opens_list: bool,
 ) -> Candidate:
     text = sentence.text
-    coverage = _coverage(weights, _stems(text))
+    coverage = _coverage(weights, stems(text))
     support = _coverage(dict.fromkeys(question.stems, 1.0), context)
     names_period = _names_period(question, text)
     evidence = _kind_evidence(question, text) or (question.kind == "condition" and opens_list)
@@ -127,19 +127,19 @@ def _form_penalty(text: str) -> float:
     return 0.2 if text[0].islower() else 0.0
 
 
-def _stems(text: str) -> set[str]:
-    stems = tokens(text)
-    return set(stems) | {fold(s) for s in stems}
+def stems(text: str) -> set[str]:
+    found = tokens(text)
+    return set(found) | {fold(s) for s in found}
 
 
 def _coverage(weights: dict[str, float], have: set[str]) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return sum(w for word, w in weights.items() if _matches(word, have)) / total
+    return sum(w for word, w in weights.items() if matches(word, have)) / total
 
 
-def _matches(word: str, have: set[str]) -> bool:
+def matches(word: str, have: set[str]) -> bool:
     if word in have or fold(word) in have:
         return True
     if len(word) < 5:
