@@ -102,6 +102,8 @@ def _score(
     names_period = _names_period(question, text)
     evidence = _kind_evidence(question, text) or (question.kind == "condition" and opens_list)
     score = coverage + 0.5 * support + 0.3 / (1 + rank) + _kind_bonus(question, hit, text)
+    if question.predicate and matches(question.predicate, stems(text)):
+        score += 0.4  # the sentence says the thing asked about is done, and by whom
     if question.kind == "condition" and opens_list:
         score += 0.5
     if question.years or question.month_years:

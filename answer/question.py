@@ -51,6 +51,7 @@ class Question:
     years: frozenset[str]
     month_years: frozenset[str]
     wants_money: bool
+    predicate: str | None
 
 
 def analyse(text: str) -> Question:
@@ -64,7 +65,22 @@ def analyse(text: str) -> Question:
             f"{m.group(1).lower()} {m.group(2)}" for m in MONTH_YEAR.finditer(text)
         ),
         wants_money=bool(MONEY.search(text)),
+        predicate=_predicate(text),
     )
+
+
+WHO_DOES = re.compile(
+    r"^(?:vem|vilka|vilken)\s+(?:(?:ska|skall|får|måste|kan|bör|skulle)\s+)?(\w+)", re.IGNORECASE
+)
+
+
+def _predicate(text: str) -> str | None:
+    """The verb a who-question asks about: "Vem ska *kalla* till SIP?", "Vem *betalar*?"."""
+    match = WHO_DOES.search(text.strip())
+    if match is None:
+        return None
+    found = tokens(match.group(1), query=True)
+    return found[0] if found else None
 
 
 def _kind(text: str) -> Kind:

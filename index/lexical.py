@@ -34,10 +34,32 @@ def words(text: str) -> list[str]:
     return [m.group(0).casefold() for m in TOKEN.finditer(text)]
 
 
+# Strong verbs that the Snowball stemmer leaves apart ("valdes" and "väljer"), as they
+# occur in council decisions, mapped to one form before stemming.
+STRONG_VERBS = {
+    form: lemma
+    for lemma, forms in {
+        "välja": "väljer valde valdes väljs valt vald valda",
+        "utse": "utser utsåg utsågs utses utsett utsedd utsedda",
+        "ge": "ger gav gavs ges givit gett given givna",
+        "ta": "tar tog togs tas tagit tagen tagna",
+        "gå": "går gick gått",
+        "stå": "står stod stått",
+        "skriva": "skriver skrev skrevs skrivit skriven",
+        "dra": "drar drog drogs dragit",
+        "bära": "bär bar burit buren",
+        "lägga": "lägger lade lades lagt lagd",
+        "sätta": "sätter satte sattes satt",
+        "säga": "säger sade sa sades sagt",
+    }.items()
+    for form in forms.split()
+}
+
+
 def tokens(text: str, query: bool = False) -> list[str]:
     """Stemmed content words; in a query the question words are dropped too."""
     stop = STOP | QUESTION_WORDS if query else STOP
-    kept = [w for w in words(text) if w not in stop]
+    kept = [STRONG_VERBS.get(w, w) for w in words(text) if w not in stop]
     return list(_stemmer.stemWords(kept))
 
 
