@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
@@ -23,6 +24,8 @@ FOLDED_WEIGHT = 0.5
 GRAM = 4
 
 _stemmer = Stemmer.Stemmer("swedish")
+# bm25s sets its own logger to DEBUG at import; its index-building notes are not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def fold(text: str) -> str:
