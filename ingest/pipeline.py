@@ -62,13 +62,13 @@ def describe(
         )
         for block in item_blocks:
             for piece in chunk.chunk_lines(block.lines):
-                if _is_bare_heading(piece.text, block.section):
+                if _is_stray(piece.text, block.section):
                     continue
                 passages.append(_passage(source, digest, len(passages), block, piece, meta))
     return passages
 
 
-def _is_bare_heading(text: str, section: str | None) -> bool:
+def _is_stray(text: str, section: str | None) -> bool:
     """A stray word or two, or a few words of letterhead before an item's first section."""
     words = len(text.split())
     return words < 3 or (section is None and words < 8)

@@ -52,10 +52,6 @@ class Passage:
     meta: DocumentMeta
     file_hash: str
 
-    @property
-    def title(self) -> str | None:
-        return self.meta.title
-
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:

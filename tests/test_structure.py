@@ -65,15 +65,12 @@ def test_passages_carry_lines_metadata_and_never_cross_items() -> None:
     assert len({p.id for p in doc.passages}) == len(doc.passages)
 
 
-def test_passage_sizes_stay_inside_bounds() -> None:
+def test_passage_sizes_stay_inside_bounds(tmp_path: Path) -> None:
     paragraph = " ".join(["Förvaltningen bedömer att insatsen fungerar väl."] * 8)
     text = "Uppföljning av insatser (SN 2022:5)\n\nÄrendet\n" + "\n".join([paragraph] * 30)
-    path = Path(__file__).parent / "data" / "_tmp_lang.txt"
-    try:
-        path.write_text(text, encoding="utf-8")
-        doc = read_source(path)
-    finally:
-        path.unlink()
+    path = tmp_path / "lang.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_source(path)
     sizes = [len(p.text.split()) for p in doc.passages]
     assert len(sizes) > 5
     assert all(60 <= n <= 300 for n in sizes), sizes
@@ -93,19 +90,16 @@ def test_committee_is_the_deciding_body() -> None:
     assert item_committee(lines_of("Förvaltningen har utrett frågan.")) is None
 
 
-def test_a_list_stays_in_one_passage_with_its_introduction() -> None:
+def test_a_list_stays_in_one_passage_with_its_introduction(tmp_path: Path) -> None:
     intro = " ".join(["Förvaltningen har utrett hur betalningsansvaret ska fungera."] * 14)
     items = "\n\n".join(
         f"{n}. den {n}:e förutsättningen för att betalningsansvar ska inträda är uppfylld."
         for n in range(1, 4)
     )
     text = f"Betalningsansvar (SN 2022:9)\n\nÄrendet\n{intro}\nDet krävs att:\n\n{items}\n"
-    path = Path(__file__).parent / "data" / "_tmp_lista.txt"
-    try:
-        path.write_text(text, encoding="utf-8")
-        doc = read_source(path)
-    finally:
-        path.unlink()
+    path = tmp_path / "lista.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_source(path)
     holding = [p for p in doc.passages if "1. den 1:e" in p.text]
     assert len(holding) == 1
     assert "3. den 3:e" in holding[0].text
