@@ -34,16 +34,13 @@ def twins(hit: Hit, hits: Sequence[Hit]) -> tuple[str, ...]:
 
 def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> Citation:
     """Cite ``hit.text[start:end]``; for a text file the lines narrow to those of the quote."""
-    first, last = _raw_lines(hit, start, end)
-    raw_lines = hit.raw_text.split("\n")
-    line_start, line_end = hit.line_start, hit.line_end
-    if line_start is not None and first is not None and last is not None:
-        line_start, line_end = line_start + first, line_start + last
-    raw_quote = (
-        "\n".join(raw_lines[first : last + 1])
-        if first is not None and last is not None
-        else hit.raw_text
-    )
+    line_start, line_end, raw_quote = hit.line_start, hit.line_end, hit.raw_text
+    span = _raw_lines(hit, start, end)
+    if span is not None:
+        first, last = span
+        raw_quote = "\n".join(hit.raw_text.split("\n")[first : last + 1])
+        if line_start is not None:
+            line_start, line_end = line_start + first, line_start + last
     return Citation(
         n=n,
         source=hit.source,
@@ -62,7 +59,7 @@ def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> C
     )
 
 
-def _raw_lines(hit: Hit, start: int, end: int) -> tuple[int | None, int | None]:
+def _raw_lines(hit: Hit, start: int, end: int) -> tuple[int, int] | None:
     """Which lines of ``raw_text`` hold the characters ``start:end`` of the joined text.
 
     The joined text is the raw lines' words, one space (or a mended hyphen) between lines,
@@ -84,4 +81,4 @@ def _raw_lines(hit: Hit, start: int, end: int) -> tuple[int | None, int | None]:
             first = i if first is None else first
             last = i
         position = max(position, line_start + 1)
-    return first, last
+    return (first, last) if first is not None and last is not None else None

