@@ -35,12 +35,15 @@ def twins(hit: Hit, hits: Sequence[Hit]) -> tuple[str, ...]:
 def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> Citation:
     """Cite ``hit.text[start:end]``; for a text file the lines narrow to those of the quote."""
     line_start, line_end, raw_quote = hit.line_start, hit.line_end, hit.raw_text
+    pages = {hit.page_of(i) for i in range(len(hit.raw_text.split("\n")))}
     span = _raw_lines(hit, start, end)
     if span is not None:
         first, last = span
         raw_quote = "\n".join(hit.raw_text.split("\n")[first : last + 1])
+        pages = {hit.page_of(i) for i in range(first, last + 1)}
         if line_start is not None:
             line_start, line_end = line_start + first, line_start + last
+    ocr = any(p in hit.ocr_pages for p in pages)
     return Citation(
         n=n,
         source=hit.source,
@@ -48,7 +51,7 @@ def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> C
         dnr=hit.dnr,
         date=hit.date,
         committee=hit.committee,
-        page=hit.page,
+        page=min((p for p in pages if p is not None), default=hit.page),
         line_start=line_start,
         line_end=line_end,
         section=hit.section,
@@ -56,6 +59,8 @@ def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> C
         raw_quote=raw_quote.strip("\n"),
         also=also,
         context=hit.text,
+        ocr=ocr,
+        ocr_confidence=hit.ocr_confidence if ocr else None,
     )
 
 

@@ -25,6 +25,9 @@ class Citation:
     also: tuple[str, ...] = ()
     context: str = ""
     """The whole passage the quote was taken from, for showing it highlighted in place."""
+    ocr: bool = False
+    """The quote was read by OCR from a scanned page: check it against the original."""
+    ocr_confidence: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,8 @@ class Citation:
             "quote": self.quote,
             "raw_quote": self.raw_quote,
             "also": list(self.also),
+            "ocr": self.ocr,
+            "ocr_confidence": self.ocr_confidence,
         }
 
 
@@ -79,4 +84,6 @@ def _passage_json(rank: int, hit: Hit) -> dict[str, Any]:
         "text": hit.text,
         "raw_text": hit.raw_text,
         "score": round(hit.score, 6),
+        "ocr": hit.ocr,
+        "ocr_confidence": hit.ocr_confidence,
     }

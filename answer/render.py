@@ -8,9 +8,9 @@ from answer.records import Answer, Citation
 
 
 def where(c: Citation) -> str:
-    """``sida 3`` for a PDF, ``rad 12–24`` for a text file."""
+    """``sida 3`` for a PDF (``sida 3 (OCR)`` for a scanned one), ``rad 12–24`` for a text file."""
     if c.page is not None:
-        return f"sida {c.page}"
+        return f"sida {c.page} (OCR)" if c.ocr else f"sida {c.page}"
     if c.line_start is not None:
         if c.line_end is not None and c.line_end != c.line_start:
             return f"rad {c.line_start}–{c.line_end}"

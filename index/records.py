@@ -25,3 +25,17 @@ class Hit:
     doc_type: str | None
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    page_starts: tuple[tuple[int, int], ...] = ()
+    """(line of ``raw_text``, page) wherever a new page begins in a PDF passage."""
+    ocr_pages: tuple[int, ...] = ()
+
+    def page_of(self, line: int) -> int | None:
+        """The page that line ``line`` of ``raw_text`` is on (``page`` without a page map)."""
+        page = self.page
+        for start, number in self.page_starts:
+            if start > line:
+                break
+            page = number
+        return page

@@ -110,4 +110,16 @@ def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:
         doc_type=p.get("doc_type"),
         score=score,
         ranks=ranks,
+        ocr=bool(p.get("ocr")),
+        ocr_confidence=p.get("ocr_confidence"),
+        page_starts=_pairs(p.get("page_starts")),
+        ocr_pages=tuple(int(x) for x in str(p.get("ocr_pages") or "").split(",") if x),
     )
+
+
+def _pairs(value: object) -> tuple[tuple[int, int], ...]:
+    """``"0:2;14:3"`` → ((0, 2), (14, 3))."""
+    if not value:
+        return ()
+    pairs = (item.split(":") for item in str(value).split(";"))
+    return tuple((int(line), int(page)) for line, page in pairs)

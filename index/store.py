@@ -138,9 +138,14 @@ def _node(passage: Passage, embedding: Sequence[float]) -> TextNode:
         "position": passage.position,
         "raw_text": passage.raw_text,
     }
-    for key in ("page", "line_start", "line_end", "section"):
+    for key in ("page", "line_start", "line_end", "section", "ocr_confidence"):
         if (value := getattr(passage, key)) is not None:
             meta[key] = value
+    if passage.ocr:
+        meta["ocr"] = True
+        meta["ocr_pages"] = ",".join(map(str, passage.ocr_pages))
+    if passage.page_starts:
+        meta["page_starts"] = ";".join(f"{line}:{page}" for line, page in passage.page_starts)
     for key in META_FIELDS:
         if (value := getattr(passage.meta, key)) is not None:
             meta[key] = value

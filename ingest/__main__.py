@@ -16,7 +16,8 @@ from index.store import IndexProblem
 
 
 class BarProgress:
-    """One bar per file over its passages, on standard error."""
+    """One bar per file on standard error: over its pages while a PDF is read (and OCR'd),
+    then over its passages while they are embedded."""
 
     def __init__(self) -> None:
         self._bar: tqdm[None] | None = None
@@ -30,8 +31,18 @@ class BarProgress:
             leave=True,
         )
 
+    def pages_read(self, name: str, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.unit = "sida"
+            self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+
     def passages_embedded(self, name: str, done: int, total: int) -> None:
         if self._bar is not None:
+            if self._bar.unit != "passage":
+                self._bar.unit = "passage"
+                self._bar.reset(total)
             self._bar.total = total
             self._bar.n = done
             self._bar.refresh()
@@ -79,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         for failure in report.failed:
             print(f"FEL {failure.path}: {failure.error}", file=sys.stderr)
-    return 1 if report.failed else 0
+        for warning in report.warnings:
+            print(f"VARNING {warning.error}", file=sys.stderr)
+    return 1 if report.failed or report.warnings else 0
 
 
 if __name__ == "__main__":

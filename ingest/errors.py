@@ -23,3 +23,15 @@ class EncryptedPdf(IngestError):
 
 class EmptyDocument(IngestError):
     pass
+
+
+class OcrUnavailable(IngestError):
+    """Tesseract or its Swedish data is missing."""
+
+
+class OcrFailed(IngestError):
+    pass
+
+
+class UnreadablePages(IngestError):
+    """No page of a PDF could be read (OCR missing or failing on every page that needs it)."""

@@ -8,9 +8,19 @@ repair (lost å/ä/ö, digits read as letters) is not done yet.
 
 from __future__ import annotations
 
+import re
+
 from ingest.clean import clean_chars, is_broken_word
 
-VERSION = "norm-1"
+VERSION = "norm-2"
+
+PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
+"""A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""
+
+
+def repair_ocr_line(line: str) -> str:
+    """Mend what OCR reliably gets wrong in a line of its own output."""
+    return PARAGRAPH_SIGN.sub("§ ", line)
 
 
 def normalise_text(text: str) -> str:

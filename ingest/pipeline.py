@@ -7,35 +7,68 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ingest import chunk, normalise
-from ingest.clean import page_edge_lines, strip_furniture
-from ingest.errors import EmptyDocument
+from ingest.clean import clean_chars, page_edge_lines, strip_furniture
+from ingest.errors import EmptyDocument, UnreadablePages
 from ingest.metadata import file_municipality, item_committee, item_date, item_doc_type
-from ingest.read import check_suffix, file_hash, read_pdf_pages, read_text
-from ingest.records import DocumentMeta, Line, Passage, SourceDocument
+from ingest.ocr import OcrSettings
+from ingest.pdf import PageProgress, PdfText, read_pdf
+from ingest.read import check_suffix, file_hash, read_text
+from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocument
 from ingest.structure import Block, split_blocks
 
-PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-5"
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-5+ocr-1"
 
 
-def read_source(path: Path, name: str | None = None) -> SourceDocument:
-    """Read one file into its passages. ``name`` is the source as the user gave it."""
+INCOMPLETE = ":ofullständig"
+"""Appended to the stored hash of a file with unreadable pages, so that it is read again."""
+
+
+def read_source(
+    path: Path,
+    name: str | None = None,
+    ocr: OcrSettings | None = None,
+    progress: PageProgress | None = None,
+) -> SourceDocument:
+    """Read one file into its passages. ``name`` is the source as the user gave it;
+    ``progress`` hears of every page of a PDF read or OCR'd."""
     name = name if name is not None else str(path)
     check_suffix(name, path)
     data = path.read_bytes()
     digest = file_hash(data)
-    lines, pages = _read_lines(name, path, data)
-    if not any(line.text.strip() for line in lines):
-        raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
-    passages = describe(name, digest, split_blocks(lines), lines)
-    return SourceDocument(source=name, file_hash=digest, passages=tuple(passages), pages=pages)
-
-
-def _read_lines(name: str, path: Path, data: bytes) -> tuple[list[Line], int | None]:
+    problems: tuple[PageProblem, ...] = ()
+    pages: int | None = None
     if path.suffix.lower() == ".pdf":
-        pages = read_pdf_pages(name, path)
-        lines = [line for page in pages for line in page]
-        return strip_furniture(lines, page_edge_lines(pages)), len(pages)
-    return strip_furniture(read_text(name, data)), None
+        pdf = read_pdf(name, path, ocr if ocr is not None else OcrSettings(), progress)
+        lines, pages, problems = _pdf_lines(pdf), pdf.page_count, pdf.problems
+    else:
+        lines = strip_furniture(read_text(name, data))
+    if not any(line.text.strip() for line in lines):
+        if problems:
+            more = f" (och {len(problems) - 1} sidor till)" if len(problems) > 1 else ""
+            raise UnreadablePages(problems[0].error + more)
+        raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
+    stored = digest + INCOMPLETE if problems else digest
+    passages = describe(name, stored, split_blocks(lines), lines)
+    return SourceDocument(
+        source=name, file_hash=stored, passages=tuple(passages), pages=pages, problems=problems
+    )
+
+
+def _clean(raw: str, ocr: bool) -> str:
+    text = clean_chars(raw)
+    return normalise.repair_ocr_line(text) if ocr else text
+
+
+def _pdf_lines(pdf: PdfText) -> list[Line]:
+    pages = [
+        [
+            Line(_clean(raw, page.ocr), raw, page.number, None, page.ocr, page.confidence)
+            for raw in page.text.split("\n")
+        ]
+        for page in pdf.pages
+    ]
+    lines = [line for page in pages for line in page]
+    return strip_furniture(lines, page_edge_lines(pages))
 
 
 def describe(
@@ -79,6 +112,7 @@ def _passage(
 ) -> Passage:
     numbers = [x.number for x in piece.lines if x.number is not None]
     pages = [x.page for x in piece.lines if x.page is not None]
+    confidences = [x.confidence for x in piece.lines if x.confidence is not None]
     key = f"{digest}:{position}:{piece.text}".encode()
     return Passage(
         id=hashlib.sha256(key).hexdigest()[:32],
@@ -92,4 +126,16 @@ def _passage(
         section=block.section,
         meta=meta,
         file_hash=digest,
+        ocr=any(x.ocr for x in piece.lines),
+        ocr_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
+        page_starts=_page_starts(piece.lines),
+        ocr_pages=tuple(sorted({x.page for x in piece.lines if x.ocr and x.page is not None})),
     )
+
+
+def _page_starts(lines: Sequence[Line]) -> tuple[tuple[int, int], ...]:
+    starts: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if line.page is not None and (not starts or starts[-1][1] != line.page):
+            starts.append((i, line.page))
+    return tuple(starts)

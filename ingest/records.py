@@ -18,6 +18,17 @@ class Line:
     raw: str
     page: int | None
     number: int | None
+    ocr: bool = False
+    confidence: float | None = None
+    """Tesseract's mean word confidence (0–100) on the page, for OCR'd lines."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageProblem:
+    """A page of a file that could not be read; the rest of the file still is."""
+
+    page: int
+    error: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,14 @@ class Passage:
     section: str | None
     meta: DocumentMeta
     file_hash: str
+    ocr: bool = False
+    """Some of its lines were read by OCR: a reader should check them against the original."""
+    ocr_confidence: float | None = None
+    """Tesseract's mean word confidence (0–100) over its OCR'd lines."""
+    page_starts: tuple[tuple[int, int], ...] = ()
+    """For a PDF: (line of ``raw_text``, page) wherever a new page begins, from line 0."""
+    ocr_pages: tuple[int, ...] = ()
+    """The pages of its lines that were OCR'd."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +80,6 @@ class SourceDocument:
     file_hash: str
     passages: tuple[Passage, ...]
     pages: int | None
+    problems: tuple[PageProblem, ...] = ()
+    """Pages that could not be read; ``file_hash`` then says the file is incomplete, so the
+    next run tries it again."""
