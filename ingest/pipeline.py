@@ -46,6 +46,10 @@ def read_source(
         if problems:
             more = f" (och {len(problems) - 1} sidor till)" if len(problems) > 1 else ""
             raise UnreadablePages(problems[0].error + more)
+        if pages is not None:
+            raise EmptyDocument(
+                f"{name}: PDF:en har bara tomma sidor; det finns inget att indexera"
+            )
         raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
     stored = digest + INCOMPLETE if problems else digest
     passages = describe(name, stored, split_blocks(lines), lines)

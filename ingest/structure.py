@@ -23,6 +23,10 @@ DOC_HEADER = re.compile(
     r"|KALLELSE|YTTRANDE|BESLUT|MISSIV)\b"
 )
 AGENDA_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
+# A clause or item heading that starts with its paragraph: "§ 4 Föreningens åtaganden".
+PARAGRAPH_TITLE = re.compile(r"^\s*§\s*\d{1,4}\s+[A-ZÅÄÖ][^.!?]{2,100}$")
+TITLE_LINES = 5
+"""Lines above a ``Dnr …`` line that may be the title and letterhead of its document."""
 
 SECTION_NAMES = (
     "Förslag till beslut",
@@ -65,6 +69,10 @@ SECTION_NAMES = (
     "Sammanfattning av ärendet",
     "Förslag till yttrande",
     "Yttrande",
+    "Villkor",
+    "Mottagare",
+    "Hur man överklagar",
+    "Överklagande",
 )
 _SECTION_KEYS = {name.casefold(): name for name in SECTION_NAMES}
 NUMBERED_HEADING = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-ZÅÄÖ][^.!?]{2,70}$")
@@ -101,6 +109,16 @@ def section_name(text: str) -> str | None:
         return known
     if NUMBERED_HEADING.match(stripped) and not DNR.search(stripped):
         return AGENDA_NUMBER.sub("", stripped) if "." not in stripped[:3] else stripped
+    if PARAGRAPH_TITLE.match(stripped):
+        return stripped
+    return None
+
+
+def dnr_line(text: str) -> str | None:
+    """The dnr of a line that only gives one (``Dnr KFN 2021:34``, ``HBS 2020/33``)."""
+    stripped = text.strip()
+    if (DNR_LINE.match(stripped) and len(stripped) < 60) or _bare_dnr(stripped):
+        return normalise_dnr(stripped)
     return None
 
 
@@ -118,27 +136,56 @@ def split_blocks(lines: Sequence[Line]) -> list[Block]:
 
 
 def _heading_span(lines: Sequence[Line]) -> range:
-    """The lines of an item's dnr heading: they name the item and are not its text."""
+    """The lines of an item's dnr heading, or of the title block above its ``Dnr`` line: they
+    name the item and are not its text."""
     for i, line in enumerate(lines[:25]):
         if DNR_HEADING.search(line.text) and len(line.text) < 160:
             return range(_heading_start(lines, i), i + 1)
+    for i, line in enumerate(lines[:10]):
+        if dnr_line(line.text) is not None:
+            return range(_title_start(lines, i), i + 1)
     return range(0)
 
 
 def _item_starts(lines: Sequence[Line]) -> list[int]:
+    """Where items begin: at dnr headings, ``§`` and document headers, and at a ``Dnr`` line
+    that names another case than the item before it."""
     starts = [0]
+    dnrs: list[str | None] = [None]
     for i, line in enumerate(lines):
         start: int | None = None
+        dnr: str | None = None
         if DNR_HEADING.search(line.text) and len(line.text) < 160:
-            start = _heading_start(lines, i)
+            start, dnr = _heading_start(lines, i), normalise_dnr(line.text)
         elif PARAGRAPH.match(line.text) or DOC_HEADER.match(line.text):
             start = _header_start(lines, i)
+        elif (dnr := dnr_line(line.text)) is not None and dnr != dnrs[-1]:
+            start = _title_start(lines, i)
         if start is None:
             continue
         if _same_item(lines, starts[-1], start):
+            dnrs[-1] = dnrs[-1] if dnrs[-1] is not None else dnr
             continue
         starts.append(start)
+        dnrs.append(dnr)
     return starts
+
+
+def _title_start(lines: Sequence[Line], i: int) -> int:
+    """Walk back from a ``Dnr`` line over the short lines of its document's title block
+    (blank lines between them allowed: OCR puts them there)."""
+    j, taken = i, 0
+    while j > 0 and taken < TITLE_LINES and i - j < 2 * TITLE_LINES:
+        prev = lines[j - 1].text.strip()
+        if prev and (len(prev) > 120 or prev.endswith((".", ":", ";"))):
+            break
+        if prev.rstrip(":").casefold() in _SECTION_KEYS:
+            break
+        taken += bool(prev)
+        j -= 1
+    while j < i and not lines[j].text.strip():
+        j += 1
+    return j
 
 
 def _same_item(lines: Sequence[Line], previous: int, start: int) -> bool:
@@ -182,6 +229,14 @@ def _describe_item(lines: Sequence[Line]) -> tuple[str | None, str | None, str |
             heading = join_lines([x.text for x in lines[start : i + 1]])
             title = DNR_HEADING.sub("", heading).strip(" –-")
             return _clean_title(title), normalise_dnr(line.text), kind
+    for i, line in enumerate(lines[:10]):
+        if (found := dnr_line(line.text)) is not None:
+            above = [x.text.strip() for x in lines[_title_start(lines, i) : i]]
+            titles = [x for x in above if PARAGRAPH_TITLE.match(x)]
+            titles += [x for x in above if x and not _is_letterhead(x)]
+            if titles:
+                return _clean_title(titles[0]), found, kind
+            break
     dnr = next(
         (normalise_dnr(x.text) for x in lines[:25] if DNR_LINE.match(x.text) or _bare_dnr(x.text)),
         None,

@@ -63,6 +63,7 @@ OTHER = hit(
 def test_question_kinds() -> None:
     assert analyse("Vad beslutade socialnämnden om färdtjänsten?").kind == "decision"
     assert analyse("När löper avtalet ut?").kind == "deadline"
+    assert analyse("Senast när ska föreningen redovisa bidraget?").kind == "deadline"
     assert analyse("Hur mycket kostar en resa?").kind == "payment"
     assert analyse("Vem utsågs till ersättare?").kind == "who"
 
