@@ -40,6 +40,7 @@ CSS = """
   padding: 10px 12px; margin-bottom: 10px; }
 .nv-title { font-weight: 600; }
 .nv-meta, .nv-file, .nv-also { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.nv-ocr { font-size: 0.9em; color: #9a5b00; }
 .nv-context { white-space: pre-wrap; max-height: 16em; overflow-y: auto; margin-top: 6px;
   font-size: 0.92em; }
 .nv-context mark { padding: 0 2px; }
@@ -102,6 +103,12 @@ def citation_card(c: Citation) -> str:
     if meta:
         parts.append(f'<div class="nv-meta">{" · ".join(esc(v) for v in meta)}</div>')
     parts.append(f'<div class="nv-file" title="{esc(c.source)}">{esc(file_name(c.source))}</div>')
+    if c.ocr:
+        confidence = f" (Tesseract {c.ocr_confidence:.0f} %)" if c.ocr_confidence else ""
+        parts.append(
+            f'<div class="nv-ocr">Läst med OCR från en skannad sida{confidence}: '
+            "jämför med originalet.</div>"
+        )
     if c.also:
         also = ", ".join(f'<span title="{esc(s)}">{esc(file_name(s))}</span>' for s in c.also)
         parts.append(f'<div class="nv-also">samma text finns även i {also}</div>')

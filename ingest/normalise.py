@@ -18,9 +18,17 @@ PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""
 
 
+SPECK = re.compile(r"(?<!\S)[|¦](?!\S)")
+"""A lone bar: dust on the scan read as a character."""
+
+
 def repair_ocr_line(line: str) -> str:
-    """Mend what OCR reliably gets wrong in a line of its own output."""
-    return PARAGRAPH_SIGN.sub("§ ", line)
+    """Mend what OCR reliably gets wrong in a line of its own output: a ``§`` read as ``&`` or
+    ``$`` before a paragraph number, and specks of dust read as ``|``."""
+    line = PARAGRAPH_SIGN.sub("§ ", line)
+    if "|" in line or "¦" in line:
+        line = " ".join(SPECK.sub(" ", line).split())
+    return line
 
 
 def normalise_text(text: str) -> str:

@@ -108,6 +108,21 @@ def test_card_of_a_pdf_page_leaves_unknown_metadata_out() -> None:
     assert "None" not in card and "rad " not in card
 
 
+def test_card_of_a_scanned_page_says_it_was_read_by_ocr() -> None:
+    scanned = citation(
+        source="arkiv/protokoll.pdf",
+        page=3,
+        line_start=None,
+        line_end=None,
+        ocr=True,
+        ocr_confidence=91.4,
+    )
+    card = app.citation_card(scanned)
+    assert "sida 3 (OCR)" in card
+    assert "Läst med OCR från en skannad sida (Tesseract 91 %)" in card
+    assert "OCR" not in app.citation_card(citation(source="arkiv/protokoll.pdf", page=3))
+
+
 def test_sources_panel_when_the_documents_do_not_answer() -> None:
     unanswered = answer(answered=False, text="Dokumenten besvarar inte frågan.")
     assert app.sources_html(unanswered) == (
