@@ -41,6 +41,7 @@ CSS = """
 .nv-title { font-weight: 600; }
 .nv-meta, .nv-file, .nv-also { font-size: 0.9em; color: var(--body-text-color-subdued); }
 .nv-ocr { font-size: 0.9em; color: #9a5b00; }
+.nv-raw { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 4px; }
 .nv-context { white-space: pre-wrap; max-height: 16em; overflow-y: auto; margin-top: 6px;
   font-size: 0.92em; }
 .nv-context mark { padding: 0 2px; }
@@ -113,6 +114,11 @@ def citation_card(c: Citation) -> str:
         also = ", ".join(f'<span title="{esc(s)}">{esc(file_name(s))}</span>' for s in c.also)
         parts.append(f'<div class="nv-also">samma text finns även i {also}</div>')
     parts.append(f'<div class="nv-context">{highlight(c.context, c.quote)}</div>')
+    if c.repaired:
+        parts.append(
+            '<div class="nv-raw">Skannad text före OCR-reparation: '
+            f"<q>{esc(' '.join(c.raw_quote.split()))}</q></div>"
+        )
     parts.append("</div>")
     return "\n".join(parts)
 

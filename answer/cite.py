@@ -61,6 +61,8 @@ def citation(n: int, hit: Hit, start: int, end: int, also: tuple[str, ...]) -> C
         context=hit.text,
         ocr=ocr,
         ocr_confidence=hit.ocr_confidence if ocr else None,
+        repaired=hit.repaired
+        and " ".join(raw_quote.split()) != " ".join(hit.text[start:end].split()),
     )
 
 

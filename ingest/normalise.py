@@ -1,18 +1,26 @@
-"""Normalising Swedish text: NFC, whitespace, and hyphenation at line ends.
+"""Normalising Swedish text: NFC, whitespace, hyphenation at line ends, and OCR damage.
 
-``python -m ingest.normalise [FILE]`` writes the normalised text to standard output. Clean
-text passes through unchanged apart from whitespace and hyphenation: lines keep their breaks,
-a word broken at a line end (``av-`` / ``tal``) is joined onto the first line. OCR-damage
-repair (lost å/ä/ö, digits read as letters) is not done yet.
+``python -m ingest.normalise [FILE]`` writes the normalised text to standard output. Lines
+keep their breaks; a word broken at a line end (``av-`` / ``tal``) is joined onto the first
+line. Stretches that look OCR-damaged (``ingest.damage``: many words unknown to Swedish, å/ä/ö
+missing) are repaired word by word (``ingest.repair``); clean text passes through unchanged
+apart from whitespace and hyphenation.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from ingest.clean import clean_chars, is_broken_word
+from ingest.damage import WINDOW, damaged_windows
+from ingest.records import Line
+from ingest.repair import Repairer
+from ingest.vocabulary import Vocabulary
 
-VERSION = "norm-2"
+VERSION = "norm-3"
 
 PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""
@@ -31,14 +39,50 @@ def repair_ocr_line(line: str) -> str:
     return line
 
 
-def normalise_text(text: str) -> str:
+@functools.cache
+def swedish() -> Vocabulary:
+    """Swedish alone, for text read without an index's clean documents beside it."""
+    return Vocabulary()
+
+
+def repair_lines(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> list[Line]:
+    """Lines with the damaged stretches (a PDF page, or ``WINDOW`` lines of a text file)
+    repaired; ``raw`` stays as it was read."""
+    vocabulary = vocabulary if vocabulary is not None else swedish()
+    groups = _groups(lines)
+    verdicts = damaged_windows(["\n".join(lines[i].text for i in g) for g in groups], vocabulary)
+    out = list(lines)
+    if not any(verdicts):
+        return out
+    repairer = Repairer(vocabulary)
+    previous = ""
+    for group, damaged in zip(groups, verdicts, strict=True):
+        for i in group if damaged else ():
+            text = repairer.repair_line(lines[i].text, previous)
+            if text != " ".join(lines[i].text.split()):
+                out[i] = replace(lines[i], text=text, repaired=True)
+            previous = text.rsplit(" ", 1)[-1] if text else previous
+    return out
+
+
+def _groups(lines: Sequence[Line]) -> list[list[int]]:
+    """Line indexes by page for a PDF, by runs of ``WINDOW`` lines for a text file."""
+    groups: dict[object, list[int]] = {}
+    for i, line in enumerate(lines):
+        key = line.page if line.page is not None else i // WINDOW
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def normalise_text(text: str, vocabulary: Vocabulary | None = None) -> str:
     lines = [" ".join(line.split()) for line in clean_chars(text).split("\n")]
     for i in range(len(lines) - 1):
         head, _, rest = lines[i + 1].partition(" ")
         if lines[i] and head and is_broken_word(lines[i], head):
             lines[i] = lines[i][:-1] + head
             lines[i + 1] = rest
-    return "\n".join(lines)
+    records = [Line(text=x, raw=x, page=None, number=n) for n, x in enumerate(lines, 1)]
+    return "\n".join(line.text for line in repair_lines(records, vocabulary))
 
 
 def main(argv: list[str] | None = None) -> int:

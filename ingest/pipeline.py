@@ -15,6 +15,7 @@ from ingest.pdf import PageProgress, PdfText, read_pdf
 from ingest.read import check_suffix, file_hash, read_text
 from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocument
 from ingest.structure import Block, split_blocks
+from ingest.vocabulary import Vocabulary
 
 PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-5+ocr-1"
 
@@ -28,9 +29,11 @@ def read_source(
     name: str | None = None,
     ocr: OcrSettings | None = None,
     progress: PageProgress | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> SourceDocument:
     """Read one file into its passages. ``name`` is the source as the user gave it;
-    ``progress`` hears of every page of a PDF read or OCR'd."""
+    ``progress`` hears of every page of a PDF read or OCR'd; ``vocabulary`` (Swedish and the
+    clean documents already indexed) guides the repair of OCR-damaged text."""
     name = name if name is not None else str(path)
     check_suffix(name, path)
     data = path.read_bytes()
@@ -51,6 +54,7 @@ def read_source(
                 f"{name}: PDF:en har bara tomma sidor; det finns inget att indexera"
             )
         raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
+    lines = normalise.repair_lines(lines, vocabulary)
     stored = digest + INCOMPLETE if problems else digest
     passages = describe(name, stored, split_blocks(lines), lines)
     return SourceDocument(
@@ -134,6 +138,7 @@ def _passage(
         ocr_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
         page_starts=_page_starts(piece.lines),
         ocr_pages=tuple(sorted({x.page for x in piece.lines if x.ocr and x.page is not None})),
+        repaired=any(x.repaired for x in piece.lines),
     )
 
 

@@ -21,6 +21,8 @@ class Line:
     ocr: bool = False
     confidence: float | None = None
     """Tesseract's mean word confidence (0–100) on the page, for OCR'd lines."""
+    repaired: bool = False
+    """``text`` was mended by the OCR repair."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ class Passage:
     """For a PDF: (line of ``raw_text``, page) wherever a new page begins, from line 0."""
     ocr_pages: tuple[int, ...] = ()
     """The pages of its lines that were OCR'd."""
+    repaired: bool = False
+    """OCR damage in it was repaired: ``text`` differs from ``raw_text`` beyond clean-up."""
 
 
 @dataclass(frozen=True, slots=True)

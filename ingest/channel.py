@@ -1,0 +1,67 @@
+"""The OCR channel: how likely OCR shows a piece of Swedish as something else.
+
+``ingest/data/confusions.tsv`` is learned, not written by hand: ``python -m bench.confusions``
+renders Swedish text that is not in the corpus, reads it with Tesseract's English model (which
+fails on Swedish the way old scans did) and counts, over the aligned words, how often each
+source piece (``ä``, ``mm``) came out as each OCR piece (``d``, ``nu``). A rule's cost is
+−ln P(ocr | source).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+MAX_COST = 9.0
+"""Rules rarer than this (P < 0.0001) are left out: they make candidates, not corrections."""
+SMOOTHED = "åäö"
+"""Letters whose unseen readings (one or two characters) keep a small probability (add-one
+smoothing): an English model reads them as almost anything, more ways than a sample shows."""
+OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Rules by the OCR piece they explain: ``rules["d"]`` = ((``"ä"``, 1.9), …)."""
+
+    rules: dict[str, tuple[tuple[str, float], ...]]
+    longest: int
+
+    @classmethod
+    def from_tsv(cls, text: str) -> Channel:
+        found: dict[str, dict[str, float]] = {}
+        totals: dict[str, int] = {}
+        for line in text.splitlines()[1:]:
+            cells = line.split("\t")
+            if len(cells) < 5:
+                continue
+            source, ocr, cost = cells[0].lower(), cells[1].lower(), float(cells[4])
+            totals[source] = max(totals.get(source, 0), int(cells[3]))
+            if source == ocr or not ocr or cost > MAX_COST:
+                continue
+            best = found.setdefault(ocr, {})
+            best[source] = min(cost, best.get(source, cost))
+        pieces = [*OCR_ALPHABET, *(a + b for a in OCR_ALPHABET for b in OCR_ALPHABET)]
+        for source in SMOOTHED:
+            unseen = math.log(totals.get(source, 0) + len(pieces))
+            for ocr in pieces:
+                found.setdefault(ocr, {}).setdefault(source, unseen)
+        rules = {
+            ocr: tuple(sorted(sources.items(), key=lambda item: item[1]))
+            for ocr, sources in found.items()
+        }
+        return cls(rules=rules, longest=max((len(k) for k in rules), default=1))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Channel:
+        return cls.from_tsv(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def default_channel() -> Channel:
+    """The channel learned by ``bench.confusions``, shipped inside the package."""
+    table = resources.files("ingest").joinpath("data/confusions.tsv")
+    return Channel.from_tsv(table.read_text(encoding="utf-8"))

@@ -1,0 +1,164 @@
+"""Repairing OCR-damaged Swedish with a noisy channel: the likeliest Swedish word that OCR would
+have turned into what the page shows.
+
+For each word that is not valid Swedish (or is, but a far likelier word is a cheap OCR edit
+away: ``for`` → ``för``), candidates come from reversing the learned OCR confusions
+(``ingest.channel``); each is scored by its channel cost plus −ln of its frequency in Swedish
+(``ingest.vocabulary``), and a candidate that follows the previous word in the clean documents
+is preferred. Numbers are mended by ``ingest.numbers``; a word split in two (``fu ngerande``) is
+joined, and two words run together (``attanta``) are parted, where the lexicon is sure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.channel import Channel, default_channel
+from ingest.numbers import repair_numbers, split_punctuation
+from ingest.vocabulary import Vocabulary
+
+LETTERS = re.compile(
+    r"^(?=(?:[^a-zåäöéA-ZÅÄÖÉ]*[a-zåäöéA-ZÅÄÖÉ]){2})(?!(?:\D*\d){3})(?!.*[@/])\S+$"
+)
+"""A word as OCR leaves it: two letters or more, with digits and stray marks inside
+(``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a number, an
+e-mail address or a web address."""
+PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class RepairSettings:
+    max_edits: int = 3
+    budget: float = 10.0
+    """Largest total channel cost of a candidate."""
+    known_margin: float = 2.0
+    """How much likelier (in nats) a candidate must be to replace a valid word."""
+    bigram_bonus: float = 2.5
+    split_penalty: float = 4.0
+    max_candidates: int = 4000
+
+
+@dataclass(slots=True)
+class Repairer:
+    """Corrects lines of OCR-damaged Swedish; remembers the words it has corrected."""
+
+    vocabulary: Vocabulary
+    channel: Channel = field(default_factory=default_channel)
+    settings: RepairSettings = field(default_factory=RepairSettings)
+    _memo: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def repair_line(self, line: str, previous: str = "") -> str:
+        """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
+        tokens = repair_numbers(line.split())
+        out: list[str] = []
+        last = previous.lower()
+        for i, token in enumerate(tokens):
+            head, core, tail = split_punctuation(token)
+            following = split_punctuation(tokens[i + 1])[1] if i + 1 < len(tokens) else ""
+            fixed = self.correct(core, last, following) if LETTERS.match(core) else core
+            out.append(head + fixed + tail)
+            last = fixed.lower() if fixed else last
+        return " ".join(_join_split_words(out, self.vocabulary))
+
+    def correct(self, word: str, previous: str = "", following: str = "") -> str:
+        """The likeliest Swedish word behind ``word`` (``word`` itself when nothing is
+        clearly likelier)."""
+        lower = word.lower()
+        own = self.vocabulary.cost(lower) if PLAIN_WORD.match(lower) else None
+        best, best_score = word, own if own is not None else math.inf
+        options = [*self.candidates(lower), *self._splits(lower)]
+        for candidate, channel in options:
+            score = channel + sum(map(self.vocabulary.cost_or_inf, candidate.split(" ")))
+            if previous and self.vocabulary.follows(previous, candidate.split(" ")[0]):
+                score -= self.settings.bigram_bonus
+            if following and self.vocabulary.follows(candidate.split(" ")[-1], following.lower()):
+                score -= self.settings.bigram_bonus
+            if score < best_score:
+                best, best_score = candidate, score
+        if own is not None and best != word and best_score > own - self.settings.known_margin:
+            return word
+        return word if best == word else _same_case(word, best)
+
+    def candidates(self, word: str) -> list[tuple[str, float]]:
+        """Swedish words (compounds too) that OCR could have turned into ``word``, with the
+        channel's cost of each."""
+        cached = self._memo.get(word)
+        if cached is None:
+            found: dict[str, float] = {}
+            self._walk(_Walk(word, found), 0, "", 0, 0.0, 0)
+            cached = [(w, c) for w, c in found.items() if w != word]
+            self._memo[word] = cached
+        return cached
+
+    def _walk(self, walk: _Walk, i: int, built: str, start: int, cost: float, edits: int) -> None:
+        """Depth first over the word's readings, pruned to prefixes of Swedish words; a
+        compound's next part may begin wherever the part so far can be a first part."""
+        word = walk.word
+        if i == len(word):
+            part = built[start:]
+            whole = start == 0 and self.vocabulary.knows(part)
+            if (whole or (start > 0 and self.vocabulary.is_tail(part))) and cost < walk.found.get(
+                built, math.inf
+            ):
+                walk.found[built] = cost
+            return
+        if len(walk.found) >= self.settings.max_candidates:
+            return
+        steps = [(word[i], 1, 0.0)]
+        if edits < self.settings.max_edits:
+            for size in range(1, min(self.channel.longest, len(word) - i) + 1):
+                for source, rule_cost in self.channel.rules.get(word[i : i + size], ()):
+                    if cost + rule_cost > self.settings.budget:
+                        break
+                    steps.append((source, size, rule_cost))
+        for piece, size, step_cost in steps:
+            extended = built + piece
+            part = extended[start:]
+            if not self.vocabulary.is_prefix(part):
+                continue
+            more = edits + (step_cost > 0)
+            self._walk(walk, i + size, extended, start, cost + step_cost, more)
+            if len(part) >= 3 and i + size < len(word) - 3 and self.vocabulary.is_head(part):
+                self._walk(walk, i + size, extended, len(extended), cost + step_cost, more)
+
+    def _splits(self, word: str) -> list[tuple[str, float]]:
+        """Two common words run together (``attanta`` → ``att anta``), as candidates whose
+        cost is the penalty for a lost space."""
+        if not PLAIN_WORD.match(word) or len(word) < 5:
+            return []
+        return [
+            (f"{word[:i]} {word[i:]}", self.settings.split_penalty)
+            for i in range(2, len(word) - 1)
+            if self.vocabulary.is_common(word[:i]) and self.vocabulary.is_common(word[i:])
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    word: str
+    found: dict[str, float]
+
+
+def _join_split_words(tokens: Sequence[str], vocabulary: Vocabulary) -> list[str]:
+    """``fu ngerande`` → ``fungerande``: two pieces that are one known word and not two."""
+    out: list[str] = []
+    for token in tokens:
+        if out and PLAIN_WORD.match(out[-1]) and PLAIN_WORD.match(token):
+            joined = out[-1] + token
+            pieces_known = vocabulary.knows(out[-1].lower()) and vocabulary.knows(token.lower())
+            if not pieces_known and vocabulary.knows(joined.lower()) and len(joined) >= 6:
+                out[-1] = joined
+                continue
+        out.append(token)
+    return out
+
+
+def _same_case(original: str, word: str) -> str:
+    if len(original) > 1 and original.isupper():
+        return word.upper()
+    if original[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

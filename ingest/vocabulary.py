@@ -1,0 +1,144 @@
+"""Which Swedish words exist and how likely each is: wordfreq's Swedish list, compounds made of
+its words (``utskrivnings|processen``), and the words and word pairs of clean documents already
+indexed (names, abbreviations and the phrasing of council documents)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingest.lexicon import MIN_FREQUENCY, frequencies
+
+COMMON = 1e-5
+"""Frequent enough to stand as a word of its own when a run-together word is parted."""
+TAIL = 1e-6
+"""Frequent enough to be the last part of a compound (the first needs only to be a word)."""
+FUNCTION_WORD = 3e-3
+"""Words this frequent (att, och, som, för …) are not the first part of a compound that the
+list lacks: ``attanta`` is two words run together."""
+LINKS = ("s", "e")
+"""Linking letters between a compound's parts: ``betalning|s|ansvar``, ``tjänst|e|utlåtande``."""
+COMPOUND_COST = 3.0
+"""Added to the parts' costs: a compound is a little less likely than a listed word."""
+DOCUMENT_WEIGHT = 0.3
+"""How much a word's share of the clean documents counts beside its share of Swedish."""
+WORD = re.compile(r"[^\W\d_]+|\d+")
+NUMBER = "<tal>"
+"""Every number, as one word: ``år <tal>``, ``<tal> kronor``."""
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    frequency: dict[str, float] = field(default_factory=frequencies)
+    seen: Counter[str] = field(default_factory=Counter)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    _total: int = 0
+    _costs: dict[str, float | None] = field(default_factory=dict)
+    _prefixes: set[str] = field(default_factory=set)
+    _heads: dict[str, float | None] = field(default_factory=dict)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
+        """Swedish, plus the words and word pairs of clean texts (already indexed documents)."""
+        vocabulary = cls()
+        vocabulary.add_texts(texts)
+        return vocabulary
+
+    def add_texts(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            words = [NUMBER if w[0].isdigit() else w.lower() for w in WORD.findall(text)]
+            self.seen.update(words)
+            self.pairs.update(itertools.pairwise(words))
+            self._total += len(words)
+            if self._prefixes:
+                self._add_prefixes(words)
+        self._costs.clear()
+
+    def is_prefix(self, text: str) -> bool:
+        """Does some word of the vocabulary begin with ``text``?"""
+        if not self._prefixes:
+            listed = (w for w, f in self.frequency.items() if f >= MIN_FREQUENCY)
+            self._add_prefixes(itertools.chain(listed, self.seen))
+        return text in self._prefixes
+
+    def _add_prefixes(self, words: Iterable[str]) -> None:
+        for word in words:
+            for i in range(1, len(word) + 1):
+                self._prefixes.add(word[:i])
+
+    def is_head(self, text: str) -> bool:
+        """Can ``text`` be the first part of a compound (a word, perhaps with a linking
+        letter)?"""
+        return self._part(text) is not None
+
+    def is_tail(self, text: str) -> bool:
+        return self._tail(text) is not None
+
+    def _tail(self, text: str) -> float | None:
+        """−ln P of a compound's last part, in the genitive too (``nämnden|s``)."""
+        for form in (text, text[:-1] if text.endswith("s") else ""):
+            if len(form) >= 4 and self.frequency.get(form, 0.0) >= TAIL:
+                return -math.log(self.frequency[form])
+        return None
+
+    def knows(self, word: str) -> bool:
+        return self.cost(word) is not None
+
+    def is_common(self, word: str) -> bool:
+        return self.frequency.get(word, 0.0) >= COMMON or self.seen[word] >= 3
+
+    def follows(self, previous: str, word: str) -> bool:
+        """Has ``word`` followed ``previous`` in the clean documents (numbers as one word)?"""
+        previous = NUMBER if previous[:1].isdigit() else previous
+        word = NUMBER if word[:1].isdigit() else word
+        return (previous, word) in self.pairs
+
+    def cost_or_inf(self, word: str) -> float:
+        cost = self.cost(word)
+        return cost if cost is not None else math.inf
+
+    def cost(self, word: str) -> float | None:
+        """−ln P(word), or None when it is not a Swedish word (nor a compound of them)."""
+        if word in self._costs:
+            return self._costs[word]
+        share = self.frequency.get(word, 0.0)
+        if share < MIN_FREQUENCY:
+            share = 0.0
+        if self._total and self.seen[word]:
+            share = max(share, DOCUMENT_WEIGHT * self.seen[word] / self._total)
+        cost = -math.log(share) if share > 0 else self._compound(word)
+        self._costs[word] = cost
+        return cost
+
+    def _compound(self, word: str, depth: int = 2) -> float | None:
+        """The cheapest split into a Swedish first part and a Swedish (or, once more,
+        compound) rest of four letters or more, with an optional linking letter."""
+        best: float | None = None
+        for i in range(3, len(word) - 3):
+            head, rest = word[:i], word[i:]
+            first = self._part(head)
+            if first is None:
+                continue
+            cost = self._tail(rest)
+            if cost is None and depth > 1 and len(rest) >= 7:
+                cost = self._compound(rest, depth - 1)
+            if cost is not None:
+                total = first + cost + COMPOUND_COST
+                best = total if best is None else min(best, total)
+        return best
+
+    def _part(self, head: str) -> float | None:
+        """−ln P of a compound's first part, read with or without a linking letter."""
+        if head in self._heads:
+            return self._heads[head]
+        costs = [
+            -math.log(self.frequency[form])
+            for form in (head, *(head[:-1] for link in LINKS if head.endswith(link)))
+            if len(form) >= 3 and MIN_FREQUENCY <= self.frequency.get(form, 0.0) < FUNCTION_WORD
+        ]
+        self._heads[head] = min(costs) if costs else None
+        return self._heads[head]
