@@ -54,6 +54,18 @@ class ScanStyle:
     noisy: bool = False
     """Speckle, a slight seeded rotation (0.6–1.2°) and fax-like contrast (blur, hard threshold)."""
     seed: int = 0
+    font: Path | None = None
+    """TrueType or Type 1 font file to print with; None: Bitstream Vera. The layout (line breaks)
+    is always Vera's, so a narrower font leaves a ragged right edge."""
+    scale_down: float = 1.0
+    """Below 1: scanned at ``dpi * scale_down`` and scaled up to ``dpi``, like a coarse scan or
+    a fax resampled for printing; strokes and dots smear into their neighbours."""
+    blur: float = 0.0
+    """Extra Gaussian blur radius in pixels at 300 dpi (a worn copy), before any threshold."""
+    threshold: int | None = None
+    """Gray level (1–255) below which a clean scan's pixel turns black (a bilevel copy); None keeps
+    the anti-aliased gray scan. Higher values thicken strokes, lower ones thin and break them. A
+    noisy scan has its own threshold and ignores this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,16 +178,16 @@ def _baseline(index: int) -> float:
     return MARGIN + FONT_SIZE + index * LEADING
 
 
-def page_pixels(dpi: int) -> tuple[int, int]:
+def page_pixels(dpi: float) -> tuple[int, int]:
     """Width and height in pixels of an A4 page at ``dpi``."""
     return round(PAGE_WIDTH * dpi / 72), round(PAGE_HEIGHT * dpi / 72)
 
 
-def _draw(lines: Sequence[str], dpi: int) -> Image.Image:
+def _draw(lines: Sequence[str], dpi: float, font_path: Path = FONT_PATH) -> Image.Image:
     """Anti-aliased black text on white, as a flatbed scanner sees a clean print."""
     image = Image.new("L", page_pixels(dpi), 255)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT_PATH), FONT_SIZE * dpi / 72)
+    font = ImageFont.truetype(str(font_path), FONT_SIZE * dpi / 72)
     scale = dpi / 72
     for index, line in enumerate(lines):
         draw.text((MARGIN * scale, _baseline(index) * scale), line, fill=0, font=font, anchor="ls")
@@ -209,13 +221,29 @@ def degrade(image: Image.Image, rng: np.random.Generator, dpi: int) -> Image.Ima
     return Image.fromarray(pixels).convert("1")
 
 
+def _scan(lines: Sequence[str], style: ScanStyle) -> Image.Image:
+    """A page scanned in ``style`` before any fax noise: drawn, resampled, blurred and
+    thresholded as the style asks (by default a clean anti-aliased gray scan)."""
+    font_path = FONT_PATH if style.font is None else style.font
+    if style.scale_down == 1.0:
+        image = _draw(lines, style.dpi, font_path)
+    else:
+        coarse = _draw(lines, style.dpi * style.scale_down, font_path)
+        image = coarse.resize(page_pixels(style.dpi), Image.Resampling.BILINEAR)
+    if style.blur > 0:
+        image = image.filter(ImageFilter.GaussianBlur(style.blur * style.dpi / 300))
+    if style.threshold is not None and not style.noisy:
+        image = image.point([0] * style.threshold + [255] * (256 - style.threshold))
+    return image
+
+
 def render_pages(text: str, style: ScanStyle = ScanStyle()) -> list[RenderedPage]:
     """Print ``text`` on A4 pages and scan them; no pages for text with nothing to print."""
     rng = np.random.default_rng(style.seed)
     pages: list[RenderedPage] = []
     for lines in _layout(text):
         printed = [line.text for line in lines]
-        image = _draw(printed, style.dpi)
+        image = _scan(printed, style)
         if style.noisy:
             image = degrade(image, rng, style.dpi)
         pages.append(
