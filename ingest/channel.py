@@ -23,12 +23,20 @@ smoothing): an English model reads them as almost anything, more ways than a sam
 OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
 
 
+Rules = dict[str, tuple[tuple[str, float], ...]]
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """Rules by the OCR piece they explain: ``rules["d"]`` = ((``"ä"``, 1.9), …)."""
+    """Rules by the OCR piece they explain: ``rules["d"]`` = ((``"ä"``, 1.9), …).
 
-    rules: dict[str, tuple[tuple[str, float], ...]]
+    ``fallback`` adds, for words that nothing in ``rules`` explains, any letter read as any
+    other at the add-one cost of an unseen substitution."""
+
+    rules: Rules
     longest: int
+    fallback: Rules
 
     @classmethod
     def from_tsv(cls, text: str) -> Channel:
@@ -49,15 +57,25 @@ class Channel:
             unseen = math.log(totals.get(source, 0) + len(pieces))
             for ocr in pieces:
                 found.setdefault(ocr, {}).setdefault(source, unseen)
-        rules = {
-            ocr: tuple(sorted(sources.items(), key=lambda item: item[1]))
-            for ocr, sources in found.items()
-        }
-        return cls(rules=rules, longest=max((len(k) for k in rules), default=1))
+        wider = {ocr: dict(sources) for ocr, sources in found.items()}
+        common = max(totals.values(), default=0)
+        for source in LETTERS:
+            unseen = math.log(totals.get(source, common) + len(LETTERS))
+            for ocr in LETTERS.replace(source, ""):
+                wider.setdefault(ocr, {}).setdefault(source, unseen)
+        rules, fallback = _sorted(found), _sorted(wider)
+        return cls(rules=rules, longest=max((len(k) for k in rules), default=1), fallback=fallback)
 
     @classmethod
     def from_file(cls, path: Path) -> Channel:
         return cls.from_tsv(path.read_text(encoding="utf-8"))
+
+
+def _sorted(found: dict[str, dict[str, float]]) -> Rules:
+    return {
+        ocr: tuple(sorted(sources.items(), key=lambda item: item[1]))
+        for ocr, sources in found.items()
+    }
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.channel import Channel, default_channel
+from ingest.channel import Channel, Rules, default_channel
 from ingest.numbers import repair_numbers, split_punctuation
 from ingest.vocabulary import Vocabulary
 
@@ -87,42 +87,47 @@ class Repairer:
         channel's cost of each."""
         cached = self._memo.get(word)
         if cached is None:
-            found: dict[str, float] = {}
-            self._walk(_Walk(word, found), 0, "", 0, 0.0, 0)
-            cached = [(w, c) for w, c in found.items() if w != word]
+            cached = self._search(word, self.channel.rules)
+            if not cached and not self.vocabulary.knows(word):
+                cached = self._search(word, self.channel.fallback)
             self._memo[word] = cached
         return cached
 
-    def _walk(self, walk: _Walk, i: int, built: str, start: int, cost: float, edits: int) -> None:
+    def _search(self, word: str, rules: Rules) -> list[tuple[str, float]]:
         """Depth first over the word's readings, pruned to prefixes of Swedish words; a
         compound's next part may begin wherever the part so far can be a first part."""
-        word = walk.word
-        if i == len(word):
-            part = built[start:]
-            whole = start == 0 and self.vocabulary.knows(part)
-            if (whole or (start > 0 and self.vocabulary.is_tail(part))) and cost < walk.found.get(
-                built, math.inf
-            ):
-                walk.found[built] = cost
-            return
-        if len(walk.found) >= self.settings.max_candidates:
-            return
-        steps = [(word[i], 1, 0.0)]
-        if edits < self.settings.max_edits:
-            for size in range(1, min(self.channel.longest, len(word) - i) + 1):
-                for source, rule_cost in self.channel.rules.get(word[i : i + size], ()):
-                    if cost + rule_cost > self.settings.budget:
-                        break
-                    steps.append((source, size, rule_cost))
-        for piece, size, step_cost in steps:
-            extended = built + piece
-            part = extended[start:]
-            if not self.vocabulary.is_prefix(part):
-                continue
-            more = edits + (step_cost > 0)
-            self._walk(walk, i + size, extended, start, cost + step_cost, more)
-            if len(part) >= 3 and i + size < len(word) - 3 and self.vocabulary.is_head(part):
-                self._walk(walk, i + size, extended, len(extended), cost + step_cost, more)
+        size = len(word)
+        options = [_options(word, i, rules, self.channel.longest) for i in range(size)]
+        found: dict[str, float] = {}
+        vocabulary = self.vocabulary
+        is_prefix, is_head = vocabulary.is_prefix, vocabulary.is_head
+        knows, is_tail = vocabulary.knows, vocabulary.is_tail
+        max_edits, budget = self.settings.max_edits, self.settings.budget
+        cap = self.settings.max_candidates
+
+        def walk(i: int, built: str, start: int, cost: float, edits: int) -> None:
+            if i == size:
+                part = built[start:]
+                whole = knows(part) if start == 0 else is_tail(part)
+                if whole and cost < found.get(built, math.inf):
+                    found[built] = cost
+                return
+            if len(found) >= cap:
+                return
+            for piece, step, step_cost in options[i]:
+                if step_cost and (edits >= max_edits or cost + step_cost > budget):
+                    break
+                extended = built + piece
+                part = extended[start:]
+                if not is_prefix(part):
+                    continue
+                more = edits + (step_cost > 0)
+                walk(i + step, extended, start, cost + step_cost, more)
+                if len(part) >= 3 and i + step < size - 3 and is_head(part):
+                    walk(i + step, extended, len(extended), cost + step_cost, more)
+
+        walk(0, "", 0, 0.0, 0)
+        return [(w, c) for w, c in found.items() if w != word]
 
     def _splits(self, word: str) -> list[tuple[str, float]]:
         """Two common words run together (``attanta`` → ``att anta``), as candidates whose
@@ -136,10 +141,13 @@ class Repairer:
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Walk:
-    word: str
-    found: dict[str, float]
+def _options(word: str, i: int, rules: Rules, longest: int) -> list[tuple[str, int, float]]:
+    """What the OCR text at ``i`` may have been: itself, or a rule's source; cheapest first."""
+    found = [(word[i], 1, 0.0)]
+    for size in range(1, min(longest, len(word) - i) + 1):
+        found.extend((source, size, cost) for source, cost in rules.get(word[i : i + size], ()))
+    found[1:] = sorted(found[1:], key=lambda option: option[2])
+    return found
 
 
 def _join_split_words(tokens: Sequence[str], vocabulary: Vocabulary) -> list[str]:
