@@ -88,7 +88,7 @@ class Repairer:
         cached = self._memo.get(word)
         if cached is None:
             cached = self._search(word, self.channel.rules)
-            if not cached and not self.vocabulary.knows(word):
+            if not cached and not self.vocabulary.looks_inflected(word):
                 cached = self._search(word, self.channel.fallback)
             self._memo[word] = cached
         return cached

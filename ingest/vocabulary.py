@@ -26,6 +26,32 @@ COMPOUND_COST = 3.0
 """Added to the parts' costs: a compound is a little less likely than a listed word."""
 DOCUMENT_WEIGHT = 0.3
 """How much a word's share of the clean documents counts beside its share of Swedish."""
+ENDINGS = (
+    "s",
+    "ts",
+    "ats",
+    "ades",
+    "des",
+    "tes",
+    "ens",
+    "ets",
+    "na",
+    "en",
+    "et",
+    "er",
+    "ar",
+    "or",
+    "t",
+    "de",
+    "te",
+    "ade",
+    "ande",
+    "ende",
+    "are",
+    "ast",
+    "aste",
+)
+"""Inflectional endings, for telling an unlisted form of a known word from damage."""
 WORD = re.compile(r"[^\W\d_]+|\d+")
 NUMBER = "<tal>"
 """Every number, as one word: ``år <tal>``, ``<tal> kronor``."""
@@ -87,6 +113,16 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         return self.cost(word) is not None
+
+    def looks_inflected(self, word: str) -> bool:
+        """A known word with a Swedish ending the list may lack (``berett|s``, ``utred|des``):
+        not damage, though not listed."""
+        return any(
+            word.endswith(ending)
+            and len(word) - len(ending) >= 4
+            and self.knows(word[: -len(ending)])
+            for ending in ENDINGS
+        )
 
     def is_common(self, word: str) -> bool:
         return self.frequency.get(word, 0.0) >= COMMON or self.seen[word] >= 3
