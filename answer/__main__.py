@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--top-k måste vara minst 1")
     try:
         assistant = Assistant.open(IndexSettings.from_env(args.index))
-    except IndexProblem as e:
+    except (IndexProblem, ValueError) as e:
         print(str(e), file=sys.stderr)
         return 1
     if args.batch is not None:

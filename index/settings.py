@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_INDEX = Path("data/index")
 COLLECTION = "namndsvar"
+FUSIONS = ("convex", "rrf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,9 @@ class IndexSettings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = COLLECTION
+    fusion: str = "convex"
+    """How BM25 and dense rankings are fused: ``convex`` (min-max normalised scores, equal
+    weights) or ``rrf`` (reciprocal rank fusion)."""
 
     @classmethod
     def from_env(cls, index_dir: str | None = None) -> IndexSettings:
@@ -30,7 +34,10 @@ class IndexSettings:
         )
         host = os.environ.get("CHROMA_HOST") or None
         port = int(os.environ.get("CHROMA_PORT", "8000"))
-        return cls(path=path, chroma_host=host, chroma_port=port)
+        fusion = os.environ.get("NAMNDSVAR_FUSION", "convex")
+        if fusion not in FUSIONS:
+            raise ValueError(f"NAMNDSVAR_FUSION={fusion!r}: välj {' eller '.join(FUSIONS)}")
+        return cls(path=path, chroma_host=host, chroma_port=port, fusion=fusion)
 
     def describe(self) -> str:
         if self.chroma_host is not None:

@@ -123,6 +123,19 @@ def test_card_of_a_scanned_page_says_it_was_read_by_ocr() -> None:
     assert "OCR" not in app.citation_card(citation(source="arkiv/protokoll.pdf", page=3))
 
 
+def test_card_of_a_repaired_quote_shows_the_scans_words_beside_it() -> None:
+    repaired = citation(
+        quote="Kommunen ska betala 7 800 kronor per dygn.",
+        raw_quote="Kommunen ska betala 7 8oo kronor\nper dygn.",
+        context="Kommunen ska betala 7 800 kronor per dygn.",
+        repaired=True,
+    )
+    card = app.citation_card(repaired)
+    assert "Skannad text före OCR-reparation" in card
+    assert "<q>Kommunen ska betala 7 8oo kronor per dygn.</q>" in card
+    assert "före OCR-reparation" not in app.citation_card(citation())
+
+
 def test_sources_panel_when_the_documents_do_not_answer() -> None:
     unanswered = answer(answered=False, text="Dokumenten besvarar inte frågan.")
     assert app.sources_html(unanswered) == (

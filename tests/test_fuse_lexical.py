@@ -1,9 +1,10 @@
 """Rank fusion and Swedish BM25."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.fuse import reciprocal_rank_fusion
+from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex, fold, tokens
 
 ids = st.lists(st.sampled_from(list("abcdefghij")), unique=True, max_size=10)
@@ -54,3 +55,17 @@ def test_bm25_finds_the_passage_and_folded_field_matches_damaged_text() -> None:
     assert index.scores("Vad beslutade socialnämnden om YAP?").argmax() == 0
     assert index.scores("Hur mycket betalar kommunen per dygn?").argmax() == 1
     assert index.scores("överenskommelse om sjukvård").argmax() == 2
+
+
+def test_convex_combination_normalises_each_list_and_weighs_them_equally() -> None:
+    fused = convex_combination(
+        {
+            "bm25": {"a": 12.0, "b": 6.0, "c": 0.0},
+            "dense": {"b": 0.90, "c": 0.85, "d": 0.80},
+        }
+    )
+    scores = dict(fused)
+    assert [item for item, _ in fused][:2] == ["b", "a"]
+    assert scores["b"] == pytest.approx(0.5 * 0.5 + 0.5 * 1.0)
+    assert scores["a"] == pytest.approx(0.5) and scores["d"] == 0.0
+    assert scores["c"] == pytest.approx(0.5 * 0.5)

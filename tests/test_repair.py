@@ -122,4 +122,11 @@ def test_damaged_scan_alone_answers_in_correct_swedish(tmp_path: Path) -> None:
     out = json.loads(done.stdout.decode("utf-8"))
     assert out["answered"] and "7 800 kronor" in out["answer"]
     cited = out["citations"][0]
-    assert "7 800" in cited["quote"] and "7 8oo" in cited["raw_quote"]
+    assert "7 800" in cited["quote"] and "7 8oo" in cited["raw_quote"] and cited["repaired"]
+    shown = subprocess.run(
+        [*run, "answer", question, "--index", str(tmp_path / "idx")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    ).stdout.decode("utf-8")
+    assert "skannad text före reparation" in shown and "7 8oo" in shown
