@@ -39,6 +39,9 @@ class RepairSettings:
     bigram_bonus: float = 2.5
     split_penalty: float = 4.0
     max_candidates: int = 4000
+    guess: float = 7.5
+    """Candidates this costly rest on smoothed guesses only; letter-for-letter readings then
+    compete with them."""
 
 
 @dataclass(slots=True)
@@ -88,8 +91,9 @@ class Repairer:
         cached = self._memo.get(word)
         if cached is None:
             cached = self._search(word, self.channel.rules)
-            if not cached and not self.vocabulary.looks_inflected(word):
-                cached = self._search(word, self.channel.fallback)
+            unexplained = all(cost >= self.settings.guess for _, cost in cached)
+            if unexplained and not self.vocabulary.looks_inflected(word):
+                cached = [*cached, *self._search(word, self.channel.fallback)]
             self._memo[word] = cached
         return cached
 
