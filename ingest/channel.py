@@ -21,6 +21,9 @@ SMOOTHED = "åäö"
 """Letters whose unseen readings (one or two characters) keep a small probability (add-one
 smoothing): an English model reads them as almost anything, more ways than a sample shows."""
 OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
+MARKS = "?!|/\\()[]{}$€%+*"
+"""What else OCR leaves inside a word (``h?ilsning``, ``l[mna``, ``s)'ftet``): in the fallback
+only."""
 
 
 Rules = dict[str, tuple[tuple[str, float], ...]]
@@ -59,10 +62,13 @@ class Channel:
                 found.setdefault(ocr, {}).setdefault(source, unseen)
         wider = {ocr: dict(sources) for ocr, sources in found.items()}
         common = max(totals.values(), default=0)
+        marks = OCR_ALPHABET + MARKS
+        readings = [*marks, *(a + b for a in marks for b in marks)]
         for source in LETTERS:
-            unseen = math.log(totals.get(source, common) + len(LETTERS))
-            for ocr in LETTERS.replace(source, ""):
-                wider.setdefault(ocr, {}).setdefault(source, unseen)
+            unseen = math.log(totals.get(source, common) + len(readings))
+            for ocr in readings:
+                if ocr != source:
+                    wider.setdefault(ocr, {}).setdefault(source, unseen)
         rules, fallback = _sorted(found), _sorted(wider)
         return cls(rules=rules, longest=max((len(k) for k in rules), default=1), fallback=fallback)
 

@@ -42,6 +42,10 @@ class RepairSettings:
     guess: float = 7.5
     """Candidates this costly rest on smoothed guesses only; letter-for-letter readings then
     compete with them."""
+    fallback_budget: float = 12.0
+    """Largest cost in the second search: one unseen confusion (8.5–12.3) and a cheap learned
+    one."""
+    fallback_edits: int = 2
 
 
 @dataclass(slots=True)
@@ -87,17 +91,34 @@ class Repairer:
 
     def candidates(self, word: str) -> list[tuple[str, float]]:
         """Swedish words (compounds too) that OCR could have turned into ``word``, with the
-        channel's cost of each."""
+        channel's cost of each.
+
+        A valid word is searched only as far as a candidate could still beat it; a word that
+        is not valid and that the learned confusions do not explain gets a second search
+        where any letter may have been read as anything (at the channel's cost of an unseen
+        confusion), once."""
         cached = self._memo.get(word)
         if cached is None:
-            cached = self._search(word, self.channel.rules)
-            unexplained = all(cost >= self.settings.guess for _, cost in cached)
-            if unexplained and not self.vocabulary.looks_inflected(word):
-                cached = [*cached, *self._search(word, self.channel.fallback)]
+            settings = self.settings
+            own = self.vocabulary.cost(word) if PLAIN_WORD.match(word) else None
+            budget = settings.budget
+            if own is not None:
+                best_word = self.vocabulary.floor()
+                reach = own - settings.known_margin + 2 * settings.bigram_bonus - best_word
+                budget = min(budget, reach)
+            cached = self._search(word, self.channel.rules, budget, settings.max_edits)
+            unexplained = all(cost >= settings.guess for _, cost in cached)
+            if own is None and unexplained and not self.vocabulary.looks_inflected(word):
+                wider = self._search(
+                    word, self.channel.fallback, settings.fallback_budget, settings.fallback_edits
+                )
+                cached = [*cached, *wider]
             self._memo[word] = cached
         return cached
 
-    def _search(self, word: str, rules: Rules) -> list[tuple[str, float]]:
+    def _search(
+        self, word: str, rules: Rules, budget: float, max_edits: int
+    ) -> list[tuple[str, float]]:
         """Depth first over the word's readings, pruned to prefixes of Swedish words; a
         compound's next part may begin wherever the part so far can be a first part."""
         size = len(word)
@@ -106,7 +127,6 @@ class Repairer:
         vocabulary = self.vocabulary
         is_prefix, is_head = vocabulary.is_prefix, vocabulary.is_head
         knows, is_tail = vocabulary.knows, vocabulary.is_tail
-        max_edits, budget = self.settings.max_edits, self.settings.budget
         cap = self.settings.max_candidates
 
         def walk(i: int, built: str, start: int, cost: float, edits: int) -> None:

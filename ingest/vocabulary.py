@@ -66,6 +66,7 @@ class Vocabulary:
     _costs: dict[str, float | None] = field(default_factory=dict)
     _prefixes: set[str] = field(default_factory=set)
     _heads: dict[str, float | None] = field(default_factory=dict)
+    _floor: float | None = None
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
@@ -83,6 +84,7 @@ class Vocabulary:
             if self._prefixes:
                 self._add_prefixes(words)
         self._costs.clear()
+        self._floor = None
 
     def is_prefix(self, text: str) -> bool:
         """Does some word of the vocabulary begin with ``text``?"""
@@ -123,6 +125,15 @@ class Vocabulary:
             and self.knows(word[: -len(ending)])
             for ending in ENDINGS
         )
+
+    def floor(self) -> float:
+        """The cost of the likeliest word: no word costs less."""
+        if self._floor is None:
+            top = max(self.frequency.values(), default=0.0)
+            if self._total and self.seen:
+                top = max(top, DOCUMENT_WEIGHT * max(self.seen.values()) / self._total)
+            self._floor = -math.log(top) if top > 0 else 0.0
+        return self._floor
 
     def is_common(self, word: str) -> bool:
         return self.frequency.get(word, 0.0) >= COMMON or self.seen[word] >= 3
