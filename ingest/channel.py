@@ -24,6 +24,9 @@ OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
 MARKS = "?!|/\\()[]{}$€%+*"
 """What else OCR leaves inside a word (``h?ilsning``, ``l[mna``, ``s)'ftet``): in the fallback
 only."""
+SLIVERS = "il1!|:;.,'()[]{}/\\<rtfjc"
+"""Narrow glyphs and marks: a letter that breaks up leaves one of these beside a letter
+(``m`` → ``rn``, ``ö`` → ``ii``, ``k`` → ``l<``); two broad letters (``ns``) are not one."""
 
 
 Rules = dict[str, tuple[tuple[str, float], ...]]
@@ -63,7 +66,7 @@ class Channel:
         wider = {ocr: dict(sources) for ocr, sources in found.items()}
         common = max(totals.values(), default=0)
         marks = OCR_ALPHABET + MARKS
-        readings = [*marks, *(a + b for a in marks for b in marks)]
+        readings = [*marks, *(a + b for a in marks for b in marks if a in SLIVERS or b in SLIVERS)]
         for source in LETTERS:
             unseen = math.log(totals.get(source, common) + len(readings))
             for ocr in readings:

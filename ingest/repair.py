@@ -21,11 +21,12 @@ from ingest.numbers import repair_numbers, split_punctuation
 from ingest.vocabulary import Vocabulary
 
 LETTERS = re.compile(
-    r"^(?=(?:[^a-zåäöéA-ZÅÄÖÉ]*[a-zåäöéA-ZÅÄÖÉ]){2})(?!(?:\D*\d){3})(?!.*[@/])\S+$"
+    r"^(?=(?:[^a-zåäöéA-ZÅÄÖÉ]*[a-zåäöéA-ZÅÄÖÉ]){2})(?!(?:\D*\d){3})(?!.*[@/])"
+    r"(?!.*\.(?:se|nu|com|org|net|eu|info)$)\S+$"
 )
 """A word as OCR leaves it: two letters or more, with digits and stray marks inside
 (``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a number, an
-e-mail address or a web address."""
+e-mail address or a web address (``norrtalje.se``)."""
 PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
 
 
