@@ -9,16 +9,20 @@ also an API endpoint, ``/chat`` (question in, answer Markdown with its sources o
 import argparse
 import html
 import logging
+import os
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any, Protocol
 
 import gradio as gr
 from gradio.events import api as gr_api  # gr.api, which gradio leaves out of __all__
 
+from answer.generate import Draft, GeneratedAnswer
 from answer.records import Answer, Citation
-from answer.render import render_markdown, where
+from answer.render import read_as, render_markdown, where
+from index.filters import Facets, FilterProblem, Filters, parse_day, parse_end_day
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,10 @@ NO_SOURCES = "Inga källor — dokumenten besvarar inte frågan."
 NO_QUESTION = "Skriv en fråga om nämndernas handlingar."
 SOURCES_HINT = "Källorna till svaret visas här."
 TOP_K = 5
+ALL = "Alla"
+"""The dropdown choice that filters nothing."""
+WRITING = " ▌"
+"""Shown after a language model's text while it is still being written."""
 
 CSS = """
 .nv-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
@@ -59,7 +67,15 @@ class Asker(Protocol):
     @property
     def is_empty(self) -> bool: ...
 
-    def ask(self, question: str, top_k: int = 5) -> Answer: ...
+    def facets(self) -> Facets: ...
+
+    def answer(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        earlier: Sequence[str] = (),
+    ) -> Iterator[Draft | GeneratedAnswer]: ...
 
 
 # --- formatting: pure functions of the records -------------------------------------------------
@@ -141,29 +157,69 @@ def sources_html(answer: Answer) -> str:
 # --- the UI --------------------------------------------------------------------------------
 
 
-def _ask(assistant: Asker, question: str) -> Answer:
+def reply_markdown(final: GeneratedAnswer) -> str:
+    """The chat's message: how a follow-up was read, the model's notice, the answer."""
+    notes = [f"_{html.escape(note)}_" for note in (read_as(final.answer), final.notice) if note]
+    return "\n\n".join([*notes, render_markdown(final.answer)])
+
+
+def filters_from(
+    municipality: str | None,
+    committee: str | None,
+    doc_type: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> Filters:
+    """The filter panel's choices; FilterProblem (in Swedish) for a date that is not one."""
+
+    def chosen(value: str | None) -> str | None:
+        return None if value in (None, "", ALL) else value
+
+    first = parse_day(date_from, "Från datum") if date_from and date_from.strip() else None
+    last = parse_end_day(date_to, "Till datum") if date_to and date_to.strip() else None
+    if first and last and first > last:
+        raise FilterProblem("Från datum ligger efter Till datum.")
+    return Filters(chosen(municipality), chosen(committee), chosen(doc_type), first, last)
+
+
+def answer_states(
+    assistant: Asker, question: str, filters: Filters, earlier: Sequence[str]
+) -> Iterator[tuple[str, GeneratedAnswer | None]]:
+    """The reply as it grows (a language model's draft), then the final reply and answer."""
     try:
-        return assistant.ask(question, top_k=TOP_K)
+        for state in assistant.answer(question, TOP_K, filters, earlier):
+            if isinstance(state, Draft):
+                yield state.text + WRITING, None
+            else:
+                yield reply_markdown(state), state
     except Exception as e:  # the entry point: any failure becomes a message for the user
         log.exception("Frågan kunde inte besvaras: %r", question)
         raise gr.Error(f"Frågan kunde inte besvaras: {e}") from e
 
 
 def chat_turn(
-    assistant: Asker, question: str, history: Messages, turns: Turns
-) -> tuple[Messages, str, Turns]:
-    """One turn: the history with the question and its answer, the sources panel, the turns."""
+    assistant: Asker,
+    question: str,
+    history: Messages,
+    turns: Turns,
+    filters: Filters | None = None,
+) -> Iterator[tuple[Messages, str | None, Turns]]:
+    """One turn as it happens: the history with the question and the growing answer; at the
+    end the sources panel and the turns with this one added (None and the old turns until
+    then). Earlier questions of the session are the context a follow-up is read in."""
+    asked = [*history, {"role": "user", "content": question}]
     if assistant.is_empty:
-        reply, sources = EMPTY_INDEX, notice_html(EMPTY_INDEX)
-    else:
-        answer = _ask(assistant, question)
-        reply, sources = render_markdown(answer), sources_html(answer)
-    history = [
-        *history,
-        {"role": "user", "content": question},
-        {"role": "assistant", "content": reply},
-    ]
-    return history, sources, [*turns, (question, sources)]
+        reply = [*asked, {"role": "assistant", "content": EMPTY_INDEX}]
+        yield reply, notice_html(EMPTY_INDEX), [*turns, (question, notice_html(EMPTY_INDEX))]
+        return
+    earlier = [q for q, _ in turns]
+    for text, final in answer_states(assistant, question, filters or Filters(), earlier):
+        reply = [*asked, {"role": "assistant", "content": text}]
+        if final is None:
+            yield reply, None, turns
+        else:
+            sources = sources_html(final.answer)
+            yield reply, sources, [*turns, (question, sources)]
 
 
 def _turn_choices(turns: Turns) -> list[tuple[str, int]]:
@@ -172,9 +228,21 @@ def _turn_choices(turns: Turns) -> list[tuple[str, int]]:
     ]
 
 
+def _facet_dropdown(label: str, values: Sequence[str]) -> Any:
+    return gr.Dropdown(
+        choices=[ALL, *values], value=ALL, label=label, interactive=True, min_width=140
+    )
+
+
+def _day_hint(day: Any) -> str:
+    return f"ÅÅÅÅ-MM-DD, t.ex. {day.isoformat()}" if day is not None else "ÅÅÅÅ-MM-DD"
+
+
 def build_demo(assistant: Asker) -> gr.Blocks:
     """The Blocks app: chat on the left, sources on the right, ``/chat`` as the API."""
     empty_at_start = assistant.is_empty
+
+    facets = Facets() if empty_at_start else assistant.facets()
 
     def chat(question: str) -> str:
         """Answer a question about the councils' documents: Markdown with a "Källor" list."""
@@ -183,17 +251,35 @@ def build_demo(assistant: Asker) -> gr.Blocks:
             return NO_QUESTION
         if assistant.is_empty:
             return EMPTY_INDEX
-        return render_markdown(_ask(assistant, question))
+        states = list(answer_states(assistant, question, Filters(), ()))
+        return states[-1][0] if states else ""
 
     def respond(
-        question: str, history: Messages, turns: Turns
-    ) -> tuple[str, Messages, str, Turns, Any]:
+        question: str,
+        history: Messages,
+        turns: Turns,
+        municipality: str | None,
+        committee: str | None,
+        doc_type: str | None,
+        date_from: str | None,
+        date_to: str | None,
+    ) -> Iterator[tuple[Any, ...]]:
         if not question.strip():
             gr.Warning(NO_QUESTION)
-            return "", history, gr.skip(), turns, gr.skip()
-        history, sources, turns = chat_turn(assistant, question.strip(), history, turns)
-        picker = gr.Dropdown(choices=_turn_choices(turns), value=len(turns) - 1, visible=True)
-        return "", history, sources, turns, picker
+            yield "", history, gr.skip(), turns, gr.skip()
+            return
+        try:
+            filters = filters_from(municipality, committee, doc_type, date_from, date_to)
+        except FilterProblem as e:
+            gr.Warning(str(e))
+            yield question, history, gr.skip(), turns, gr.skip()
+            return
+        for shown, sources, now in chat_turn(assistant, question.strip(), history, turns, filters):
+            if sources is None:
+                yield "", shown, gr.skip(), turns, gr.skip()
+            else:
+                picker = gr.Dropdown(choices=_turn_choices(now), value=len(now) - 1, visible=True)
+                yield "", shown, sources, now, picker
 
     def reset() -> tuple[str, Messages, str, Turns, Any]:
         return (
@@ -224,6 +310,22 @@ def build_demo(assistant: Asker) -> gr.Blocks:
                     )
                     send = gr.Button("Fråga", variant="primary", scale=1, min_width=90)
                 gr.Examples(EXAMPLES, inputs=box, label="Exempel på frågor")
+                with gr.Accordion("Avgränsa sökningen", open=False, elem_id="filter"):
+                    with gr.Row():
+                        municipality = _facet_dropdown("Kommun", facets.municipality)
+                        committee = _facet_dropdown("Nämnd", facets.committee)
+                        doc_type = _facet_dropdown("Dokumenttyp", facets.doc_type)
+                    with gr.Row():
+                        date_from = gr.Textbox(
+                            label="Från datum",
+                            placeholder=_day_hint(facets.first_day),
+                            elem_id="fran-datum",
+                        )
+                        date_to = gr.Textbox(
+                            label="Till datum",
+                            placeholder=_day_hint(facets.last_day),
+                            elem_id="till-datum",
+                        )
                 clear = gr.Button("Rensa samtalet", variant="secondary")
             with gr.Column(scale=2):
                 gr.Markdown("### Källor")
@@ -232,8 +334,9 @@ def build_demo(assistant: Asker) -> gr.Blocks:
 
         outputs = [box, chatbot, panel, turns, picker]
         common: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "assistant"}
-        send.click(respond, [box, chatbot, turns], outputs, **common)
-        box.submit(respond, [box, chatbot, turns], outputs, **common)
+        inputs = [box, chatbot, turns, municipality, committee, doc_type, date_from, date_to]
+        send.click(respond, inputs, outputs, **common)
+        box.submit(respond, inputs, outputs, **common)
         clear.click(reset, None, outputs, api_visibility="private")
         picker.input(show_turn, [picker, turns], panel, api_visibility="private")
         gr_api(chat, api_name="chat", concurrency_id="assistant")
@@ -249,12 +352,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     # Imported here: they load Chroma and the embedder, which the formatting above never needs.
+    from answer.llm import LlmSettings
     from answer.service import Assistant
     from index.settings import IndexSettings
 
     settings = IndexSettings.from_env(args.index)
     try:
-        assistant = Assistant.open(settings)
+        assistant = Assistant.open(settings, LlmSettings.from_env(os.environ))
     except Exception as e:  # the entry point: say what went wrong and stop
         print(
             f"Nämndsvar kunde inte öppna indexet ({settings.describe()}): {e}\n"

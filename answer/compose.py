@@ -7,12 +7,13 @@ passages do not support an answer, the answer says so and cites nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answer.cite import citation, near_identical, twins
 from answer.evidence import ANAPHORA, DATE, MONEY, Candidate, candidates, is_heading, matches, stems
 from answer.question import Question, analyse
 from answer.records import Answer, Citation
+from answer.versions import Version, in_force, versions
 from index.lexical import STOP
 from index.records import Hit
 
@@ -34,21 +35,35 @@ class ComposeSettings:
 
 
 def compose(
-    question: str, hits: Sequence[Hit], settings: ComposeSettings = ComposeSettings()
+    question: str,
+    hits: Sequence[Hit],
+    settings: ComposeSettings = ComposeSettings(),
+    asked: str | None = None,
 ) -> Answer:
+    """The answer to ``question`` from ``hits``. ``asked`` is the question as the person wrote
+    it when ``question`` is that follow-up read with the conversation: what it asks for (a
+    date, an amount) is taken from the words they wrote."""
     q = analyse(question)
+    if asked is not None and (own := analyse(asked).kind) != "other":
+        q = replace(q, kind=own, wants_money=analyse(asked).wants_money)
     ranked = sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start))
-    if not ranked or not _supported(q, ranked[0], settings):
-        return Answer(question, False, NO_ANSWER, (), tuple(hits))
-    chosen = _select(ranked, settings, q.kind)
-    text, citations = _render(chosen, hits)
-    return Answer(question, True, text, citations, tuple(hits))
+    differing = versions(q, ranked)
+    if not ranked or not _supported(q, ranked[0], settings, in_force(differing, q.text)):
+        return Answer(asked or question, False, NO_ANSWER, (), tuple(hits), resolved=question)
+    if differing:
+        text, citations = _render_versions(differing, hits)
+    else:
+        text, citations = _render(_select(ranked, settings, q.kind), hits)
+    return Answer(asked or question, True, text, citations, tuple(hits), resolved=question)
 
 
-def _supported(q: Question, best: Candidate, settings: ComposeSettings) -> bool:
+def _supported(
+    q: Question, best: Candidate, settings: ComposeSettings, dated: bool = False
+) -> bool:
     """Enough of the question in the passage, and what it asks for in the sentence: the
-    year or month it names, a date for "när", an amount for "vilket belopp"."""
-    if (q.years or q.month_years) and not best.names_period:
+    year or month it names (or a value whose period covers it: ``dated``), a date for
+    "när", an amount for "vilket belopp"."""
+    if (q.years or q.month_years) and not (best.names_period or dated):
         return False
     if (q.kind == "deadline" or q.wants_money) and not best.kind_evidence:
         return False
@@ -133,6 +148,34 @@ def _same_words(a: str, b: str) -> bool:
     """Two sentences that say the same thing in nearly the same words."""
     wa, wb = set(a.casefold().split()), set(b.casefold().split())
     return len(wa & wb) / max(len(wa | wb), 1) >= 0.6 or near_identical(a, b)
+
+
+VERSIONS_INTRO = "Handlingarna anger olika värden för olika perioder eller i olika handlingar:"
+
+
+def _render_versions(
+    found: Sequence[Version], hits: Sequence[Hit]
+) -> tuple[str, tuple[Citation, ...]]:
+    """One line a value: its period (or document date), the sentence, its citation."""
+    chosen = [c for v in found for c in v.sentences]
+    _, citations = _render(chosen, hits)
+    marks = {c.hit.id: _number(c, chosen) for c in chosen}
+    lines = [VERSIONS_INTRO]
+    for v in found:
+        said = " ".join(c.sentence.text for c in v.sentences)
+        line = f"- {v.label()}: {said} [{marks[v.candidate.hit.id]}]"
+        if sum(map(len, lines)) + len(line) > MAX_CHARS:
+            break
+        lines.append(line)
+    return "\n".join(lines), citations
+
+
+def _number(c: Candidate, chosen: Sequence[Candidate]) -> int:
+    """The citation number ``_render`` gives ``c``'s passage."""
+    numbers: dict[str, int] = {}
+    for x in chosen:
+        numbers.setdefault(_citable_key(x.hit, numbers, chosen), len(numbers) + 1)
+    return numbers[_citable_key(c.hit, numbers, chosen)]
 
 
 def _render(chosen: Sequence[Candidate], hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:

@@ -154,7 +154,9 @@ def _coverage(weights: dict[str, float], have: set[str]) -> float:
 def matches(word: str, have: set[str]) -> bool:
     if word in have or fold(word) in have:
         return True
-    if len(word) < 5:
+    if len(word) == 4:  # a short stem begins its longer forms: "kost" (kostar), "kostnad"
+        return any(len(h) >= 5 and h.startswith(word) for h in have)
+    if len(word) < 4:
         return False
     # Swedish compounds: "avtal" is in "ramavtal", "kraft" in "ikraftträdande".
     return any(len(h) >= 5 and (word in h or h in word) for h in have)

@@ -21,8 +21,8 @@ DEADLINE = re.compile(
     re.IGNORECASE,
 )
 PAYMENT = re.compile(
-    r"\b(belopp\w*|betal\w*|kostna\w*|kronor|kr|ersättning\w*|bidrag\w*|hur mycket|hur stor\w*|"
-    r"pris\w*|avgift\w*|faktur\w*|budget\w*|summa|sökt)\b",
+    r"\b(belopp\w*|betal\w*|kostna\w*|kosta\w*|kronor|kr|ersättning\w*|bidrag\w*|hur mycket|"
+    r"hur stor\w*|pris\w*|avgift\w*|faktur\w*|budget\w*|summa|sökt|hur många|antal\w*|nivå\w*)\b",
     re.IGNORECASE,
 )
 MONEY = re.compile(

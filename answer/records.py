@@ -59,10 +59,18 @@ class Answer:
     text: str
     citations: tuple[Citation, ...]
     passages: tuple[Hit, ...]
+    resolved: str | None = None
+    """The question as it was searched: a follow-up with the subject of the questions
+    before it."""
+
+    @property
+    def resolved_question(self) -> str:
+        return self.resolved if self.resolved is not None else self.question
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
+            "resolved_question": self.resolved_question,
             "answered": self.answered,
             "answer": self.text,
             "citations": [c.to_json() for c in self.citations],

@@ -28,8 +28,16 @@ def source_line(c: Citation) -> str:
     return line
 
 
+def read_as(answer: Answer) -> str | None:
+    """``Läst som följdfråga: …`` when the question was read with the conversation."""
+    if answer.resolved_question == answer.question:
+        return None
+    return f"Läst som följdfråga: ”{answer.resolved_question}”"
+
+
 def render_text(answer: Answer) -> str:
-    lines = [answer.text, ""]
+    note = read_as(answer)
+    lines = [*([note] if note else []), answer.text, ""]
     if answer.citations:
         lines.append("Källor:")
         for c in answer.citations:

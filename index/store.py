@@ -13,6 +13,7 @@ from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo,
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index.filters import DAY, Filters, stored_day
 from index.settings import IndexSettings
 from ingest.records import Passage
 
@@ -101,14 +102,20 @@ class PassageStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    def nearest(self, embedding: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """Ids of the k passages nearest the query, with cosine similarity."""
+    def nearest(
+        self, embedding: Sequence[float], k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Ids of the k passages nearest the query among those the filters admit (Chroma's
+        ``where``), with cosine similarity."""
         k = min(k, self.count())
         if k == 0:
             return []
-        result = self.vectors.query(
-            VectorStoreQuery(query_embedding=list(embedding), similarity_top_k=k)
+        query = VectorStoreQuery(
+            query_embedding=list(embedding),
+            similarity_top_k=k,
+            filters=filters.to_metadata_filters() if filters is not None else None,
         )
+        result = self.vectors.query(query)
         return list(zip(result.ids or [], result.similarities or [], strict=True))
 
 
@@ -151,6 +158,8 @@ def _node(passage: Passage, embedding: Sequence[float]) -> TextNode:
     for key in META_FIELDS:
         if (value := getattr(passage.meta, key)) is not None:
             meta[key] = value
+    if (day := stored_day(passage.meta.date)) is not None:
+        meta[DAY] = day
     node = TextNode(
         id_=passage.id,
         text=passage.text,

@@ -17,7 +17,7 @@ from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocum
 from ingest.structure import Block, split_blocks
 from ingest.vocabulary import Vocabulary
 
-PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-5+ocr-1"
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-6+ocr-1"
 
 
 INCOMPLETE = ":ofullständig"
@@ -89,14 +89,23 @@ def describe(
     for block in blocks:
         items.setdefault(block.item, []).append(block)
     passages: list[Passage] = []
+    letterhead_date: str | None = None
     for item_blocks in items.values():
         item_lines = [line for block in item_blocks for line in block.lines]
         first = item_blocks[0]
         title = titles.get(first.heading_dnr) if first.heading_dnr else None
+        date = item_date(item_lines)
+        if first.heading_dnr is None and first.title is None:
+            # A letterhead before the first item ("Protokoll … Sammanträdesdatum 2022-04-27"):
+            # its date is the date of the item right after it.
+            letterhead_date = date
+        else:
+            date = date or letterhead_date
+            letterhead_date = None
         meta = DocumentMeta(
             title=title or first.title,
             dnr=first.heading_dnr,
-            date=item_date(item_lines),
+            date=date,
             municipality=municipality,
             committee=item_committee(item_lines),
             doc_type=item_doc_type(first.title, first.doc_kind),

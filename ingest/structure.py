@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.clean import LETTERHEAD, join_lines
+from ingest.metadata import find_date
 from ingest.records import Line
 
 DNR = re.compile(
@@ -197,11 +198,14 @@ def _same_item(lines: Sequence[Line], previous: int, start: int) -> bool:
 
 
 def _heading_start(lines: Sequence[Line], i: int) -> int:
-    """Walk back over the lines of a heading that ends with a dnr."""
+    """Walk back over the lines of a heading that ends with a dnr (not into a letterhead
+    line that gives the document's date)."""
     j = i
     while j > 0 and i - j < 3:
         prev = lines[j - 1].text.strip()
         if not prev or prev.endswith((".", ":", ";")) or section_name(prev):
+            break
+        if find_date(prev) is not None:
             break
         j -= 1
     return j

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,13 +12,17 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import app
+from answer.generate import Draft, GeneratedAnswer
 from answer.records import Answer, Citation
+from index.filters import Facets, FilterProblem, Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,21 +156,42 @@ def test_sources_panel_has_one_card_per_citation() -> None:
 
 
 class Canned:
-    """Answers every question with the same answer: the UI's side of the assistant, in memory."""
+    """Answers every question with the same answer: the UI's side of the assistant, in memory.
+    It remembers what it was asked with, to check what the UI passes on."""
 
     is_empty = False
 
-    def __init__(self, answer: Answer) -> None:
-        self.answer = answer
+    def __init__(self, answer: Answer, drafts: Sequence[str] = ()) -> None:
+        self.canned = answer
+        self.drafts = drafts
+        self.calls: list[tuple[str, Filters | None, tuple[str, ...]]] = []
 
-    def ask(self, question: str, top_k: int = 5) -> Answer:
-        return replace(self.answer, question=question)
+    def facets(self) -> Facets:
+        return Facets(committee=("Socialnämnden", "Äldrenämnden"))
+
+    def answer(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        earlier: Sequence[str] = (),
+    ) -> Iterator[Draft | GeneratedAnswer]:
+        self.calls.append((question, filters, tuple(earlier)))
+        for text in self.drafts:
+            yield Draft(text)
+        yield GeneratedAnswer(replace(self.canned, question=question), "extractive", None)
+
+
+def last(states: Iterator[tuple[app.Messages, str | None, app.Turns]]) -> tuple[Any, ...]:
+    return list(states)[-1]
 
 
 def test_chat_turn_shows_the_answer_with_its_sources_and_keeps_the_turn() -> None:
     earlier = [("Vad kostar färdtjänst?", "<p>tidigare</p>")]
-    history, panel, turns = app.chat_turn(
-        Canned(answer(citation())), "Vad beslutade socialnämnden om YAP?", [], earlier
+    history, panel, turns = last(
+        app.chat_turn(
+            Canned(answer(citation())), "Vad beslutade socialnämnden om YAP?", [], earlier
+        )
     )
     assert history[0] == {"role": "user", "content": "Vad beslutade socialnämnden om YAP?"}
     reply = history[1]["content"]
@@ -178,11 +204,57 @@ def test_chat_turn_shows_the_answer_with_its_sources_and_keeps_the_turn() -> Non
 
 def test_chat_turn_when_the_documents_do_not_answer() -> None:
     text = "Dokumenten besvarar inte frågan om färdtjänst."
-    history, panel, _ = app.chat_turn(
-        Canned(answer(answered=False, text=text)), "Vad kostar färdtjänst?", [], []
+    history, panel, _ = last(
+        app.chat_turn(Canned(answer(answered=False, text=text)), "Vad kostar färdtjänst?", [], [])
     )
     assert history[-1]["content"] == text
     assert "Inga källor — dokumenten besvarar inte frågan." in panel
+
+
+def test_chat_turn_passes_the_sessions_questions_and_filters_on() -> None:
+    canned = Canned(answer(citation()))
+    turns = [("Vad beslutade socialnämnden om YAP?", "<p>källor</p>")]
+    chosen = app.filters_from(app.ALL, "Socialnämnden", None, "2019-01-01", "2019")
+    last(app.chat_turn(canned, "Och när löper avtalet ut?", [], turns, chosen))
+    question, filters, earlier = canned.calls[0]
+    assert question == "Och när löper avtalet ut?"
+    assert earlier == ("Vad beslutade socialnämnden om YAP?",)
+    assert filters == Filters(
+        committee="Socialnämnden",
+        date_from=dt.date(2019, 1, 1),
+        date_to=dt.date(2019, 12, 31),
+    )
+
+
+def test_chat_turn_streams_a_draft_before_the_checked_answer() -> None:
+    canned = Canned(answer(citation()), drafts=["Socialnämnden", "Socialnämnden beslutade"])
+    states = list(app.chat_turn(canned, "Vad beslutade socialnämnden om YAP?", [], []))
+    assert [s[0][-1]["content"] for s in states[:2]] == [
+        "Socialnämnden" + app.WRITING,
+        "Socialnämnden beslutade" + app.WRITING,
+    ]
+    assert states[0][1] is None and states[0][2] == []  # no sources until the answer is checked
+    assert "**Källor**" in states[-1][0][-1]["content"] and states[-1][1]
+
+
+def test_filter_panel_rejects_a_date_that_is_not_one() -> None:
+    with pytest.raises(FilterProblem, match="ÅÅÅÅ-MM-DD"):
+        app.filters_from(None, None, None, "förra året", None)
+    with pytest.raises(FilterProblem, match="efter"):
+        app.filters_from(None, None, None, "2021-01-01", "2020-12-31")
+
+
+def test_reply_says_how_a_follow_up_was_read_and_why_the_model_was_not_used() -> None:
+    followed = replace(
+        answer(citation()),
+        question="Och när löper det ut?",
+        resolved="När löper det ut – YAP?",
+    )
+    reply = app.reply_markdown(
+        GeneratedAnswer(followed, "extractive", "Språkmodellen svarade inte i tid.")
+    )
+    assert "Läst som följdfråga: ”När löper det ut – YAP?”" in reply
+    assert "Språkmodellen svarade inte i tid." in reply
 
 
 # --- the running app -------------------------------------------------------------------------
@@ -301,7 +373,7 @@ def test_chat_api_on_an_empty_index_says_how_to_add_documents(tmp_path: Path) ->
 
     assistant = Assistant.open(IndexSettings(path=tmp_path / "tomt"))
     assert assistant.is_empty
-    history, panel, _ = app.chat_turn(assistant, "Vad kostar färdtjänst?", [], [])
+    history, panel, _ = last(app.chat_turn(assistant, "Vad kostar färdtjänst?", [], []))
     assert history[-1] == {"role": "assistant", "content": app.EMPTY_INDEX}
     assert "python -m ingest MAPP" in panel
     demo = app.build_demo(assistant)

@@ -1,13 +1,17 @@
 """The command-line contract, end to end: real Chroma on tmp_path, the real embedder."""
 
 import json
+import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_llm import FakeModel, Handler, events
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -39,11 +43,14 @@ CITATION_KEYS = {
 }
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", *args],
         cwd=cwd,
         input=stdin,
+        env={**os.environ, **env} if env else None,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -232,3 +239,133 @@ def test_a_changed_file_replaces_its_passages(workspace: Path, first_run: FirstR
 
 def test_bad_usage_exits_2(workspace: Path) -> None:
     assert run("answer", "--index", "idx", cwd=workspace).returncode == 2
+
+
+def answer_json(workspace: Path, *args: str) -> dict[str, Any]:
+    proc = run("answer", *args, "--index", "idx", "--json", cwd=workspace)
+    assert proc.returncode == 0, proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+def test_where_keeps_retrieval_inside_one_committee(workspace: Path, first_run: FirstRun) -> None:
+    question = "Vad beslutade nämnden om bidrag och avtal?"
+    everywhere = answer_json(workspace, question, "--top-k", "8")
+    assert {p["source"] for p in everywhere["passages"]} == {
+        "docs/socialnamnd.txt",
+        "docs/protokoll.pdf",
+    }
+    # The committee as a person types it: case does not matter.
+    only = answer_json(workspace, question, "--top-k", "8", "--where", "committee=äldrenämnden")
+    assert only["passages"], "the filter must leave the committee's own passages"
+    assert {p["committee"] for p in only["passages"]} == {"Äldrenämnden"}
+    assert {p["source"] for p in only["passages"]} == {"docs/protokoll.pdf"}
+
+
+def test_dates_keep_retrieval_inside_a_period(workspace: Path, first_run: FirstRun) -> None:
+    question = "Vad beslutade nämnden?"
+    late = answer_json(workspace, question, "--top-k", "8", "--from", "2023-01-01")
+    assert late["passages"] and all(p["date"] >= "2023-01-01" for p in late["passages"])
+    early = answer_json(workspace, question, "--top-k", "8", "--to", "2022-12")
+    assert early["passages"] and all(p["date"] <= "2022-12-31" for p in early["passages"])
+    assert {p["source"] for p in early["passages"]} == {"docs/protokoll.pdf"}
+
+
+def test_an_unknown_filter_value_names_the_values_there_are(workspace: Path) -> None:
+    proc = run(
+        "answer",
+        "Vad beslutade nämnden?",
+        "--index",
+        "idx",
+        "--where",
+        "committee=Kulturnämnden",
+        cwd=workspace,
+    )
+    assert proc.returncode == 2
+    assert "Kulturnämnden" in proc.stderr and "Socialnämnden" in proc.stderr
+    bad_day = run("answer", "Vad?", "--index", "idx", "--from", "igår", cwd=workspace)
+    assert bad_day.returncode == 2 and "ÅÅÅÅ-MM-DD" in bad_day.stderr
+
+
+def test_a_follow_up_is_read_with_the_history(workspace: Path, first_run: FirstRun) -> None:
+    history = workspace / "samtal.txt"
+    history.write_text(
+        "Vad beslutade socialnämnden om ungdomsmottagningens öppettider?\n", encoding="utf-8"
+    )
+    out = answer_json(workspace, "Och vad kostar det?", "--history", str(history))
+    assert out["question"] == "Och vad kostar det?"
+    assert "ungdomsmottagningens" in out["resolved_question"]
+    assert out["answered"] and "240 000 kronor" in out["answer"]
+    assert out["backend"] == "extractive" and out["notice"] is None
+
+
+def test_filters_apply_before_the_top_passages_are_taken(
+    workspace: Path, first_run: FirstRun
+) -> None:
+    # The question is about Socialnämnden's passages; were the filter applied to the top two
+    # afterwards, nothing would be left. Inside retrieval, the committee's own two remain.
+    out = answer_json(
+        workspace,
+        "Vad beslutade socialnämnden om färdtjänst?",
+        "--top-k",
+        "2",
+        "--where",
+        "committee=Äldrenämnden",
+    )
+    assert [p["source"] for p in out["passages"]] == ["docs/protokoll.pdf"] * 2
+
+
+DECISION = "Socialnämnden beslutar att förlänga avtalet om färdtjänst"
+
+
+def cites_the_decision(handler: Handler) -> None:
+    """A model that answers from the passage holding the decision, citing its number."""
+    prompt = handler.server.fake.requests[-1]["body"]["messages"][-1]["content"]
+    blocks = re.findall(r"<<< Passage \[(\d+)\]\n(.*?)\n>>>", prompt, re.DOTALL)
+    n = next(number for number, text in blocks if DECISION in " ".join(text.split()))
+    events(
+        "Socialnämnden beslutade att förlänga avtalet om färdtjänst med Resebolaget ",
+        f"Norrsken AB till och med den 31 december 2024 [{n}].",
+    )(handler)
+
+
+def test_the_llm_backend_writes_a_checked_answer(
+    workspace: Path, first_run: FirstRun, fake: FakeModel
+) -> None:
+    fake.reply = cites_the_decision
+    env = {"NAMNDSVAR_LLM_URL": fake.url, "NAMNDSVAR_LLM_MODEL": "testmodell"}
+    proc = run(
+        "answer",
+        "Vad beslutade socialnämnden om färdtjänsten?",
+        "--index",
+        "idx",
+        "--json",
+        cwd=workspace,
+        env=env,
+    )
+    out = json.loads(proc.stdout)
+    assert out["backend"] == "llm" and out["model"] == "testmodell", out["notice"]
+    assert out["answer"].startswith("Socialnämnden beslutade att förlänga avtalet")
+    assert out["answer"].endswith("[1]")
+    assert DECISION in out["citations"][0]["quote"]  # the document's words, not the model's
+    assert out["citations"][0]["source"] == "docs/socialnamnd.txt"
+
+
+def test_an_llm_that_cannot_be_reached_gives_the_extractive_answer(
+    workspace: Path, first_run: FirstRun
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"NAMNDSVAR_LLM_URL": f"http://127.0.0.1:{port}/v1", "NAMNDSVAR_LLM_MODEL": "m"}
+    proc = run(
+        "answer",
+        "Vad beslutade socialnämnden om färdtjänsten?",
+        "--index",
+        "idx",
+        "--json",
+        cwd=workspace,
+        env=env,
+    )
+    out = json.loads(proc.stdout)
+    assert out["backend"] == "extractive" and "förlänga avtalet" in out["answer"]
+    assert out["notice"] and f"127.0.0.1:{port}" in out["notice"]

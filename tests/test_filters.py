@@ -1,0 +1,55 @@
+"""Filters on passage metadata: one test for the BM25 side, the same one for Chroma."""
+
+import datetime as dt
+
+import pytest
+from llama_index.core.vector_stores.types import FilterOperator
+
+from index.filters import DAY, Facets, FilterProblem, Filters, parse_day, parse_end_day, stored_day
+
+SOCIAL = {"committee": "Socialnämnden", "municipality": "Botkyrka", DAY: 20191022}
+ELDERLY = {"committee": "Äldrenämnden", "municipality": "Nacka", DAY: 20220427}
+UNDATED = {"committee": "Socialnämnden", "municipality": "Botkyrka"}
+
+
+def test_values_and_dates_admit_only_matching_passages() -> None:
+    social = Filters(committee="Socialnämnden")
+    assert social.admits(SOCIAL) and social.admits(UNDATED) and not social.admits(ELDERLY)
+    since_2020 = Filters(date_from=dt.date(2020, 1, 1))
+    assert since_2020.admits(ELDERLY) and not since_2020.admits(SOCIAL)
+    assert not since_2020.admits(UNDATED)  # no date: cannot be shown to be in the period
+    assert Filters().admits(UNDATED) and Filters().is_empty
+
+
+def test_chroma_gets_the_same_test_as_metadata_filters() -> None:
+    chosen = Filters(
+        committee="Äldrenämnden", date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31)
+    ).to_metadata_filters()
+    assert chosen is not None
+    found = {(f.key, f.operator, f.value) for f in chosen.filters}  # type: ignore[union-attr]
+    assert found == {
+        ("committee", FilterOperator.EQ, "Äldrenämnden"),
+        (DAY, FilterOperator.GTE, 20220101),
+        (DAY, FilterOperator.LTE, 20221231),
+    }
+    assert Filters().to_metadata_filters() is None
+
+
+def test_dates_are_read_as_people_write_them() -> None:
+    assert parse_day("2020-03") == dt.date(2020, 3, 1)
+    assert parse_end_day("2020-02") == dt.date(2020, 2, 29)
+    assert parse_end_day("2021") == dt.date(2021, 12, 31)
+    assert stored_day("2019-10-22") == 20191022 and stored_day(None) is None
+    with pytest.raises(FilterProblem, match="ÅÅÅÅ-MM-DD"):
+        parse_day("22 oktober 2019")
+
+
+def test_facets_list_what_the_index_holds_and_resolve_spelling() -> None:
+    facets = Facets.of([SOCIAL, ELDERLY, UNDATED])
+    assert facets.committee == ("Socialnämnden", "Äldrenämnden")
+    assert (facets.first_day, facets.last_day) == (dt.date(2019, 10, 22), dt.date(2022, 4, 27))
+    assert facets.resolve("committee", " äldrenämnden ") == "Äldrenämnden"
+    with pytest.raises(FilterProblem, match="Möjliga värden: Socialnämnden, Äldrenämnden"):
+        facets.resolve("committee", "Kulturnämnden")
+    with pytest.raises(FilterProblem, match="okänt filter"):
+        facets.resolve("färg", "blå")
