@@ -31,6 +31,9 @@ class ComposeSettings:
     min_support: float = 0.45
     min_coverage: float = 0.15
     extra_ratio: float = 0.8
+    evidence_ratio: float = 0.6
+    """A sentence with the date or amount asked for may lead when it scores this near the
+    best sentence."""
     max_sentences: int = 3
 
 
@@ -46,7 +49,9 @@ def compose(
     q = analyse(question)
     if asked is not None and (own := analyse(asked).kind) != "other":
         q = replace(q, kind=own, wants_money=analyse(asked).wants_money)
-    ranked = sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start))
+    ranked = _evidence_first(
+        q, sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start)), settings
+    )
     differing = versions(q, ranked)
     if not ranked or not _supported(q, ranked[0], settings, in_force(differing, q.text)):
         return Answer(asked or question, False, NO_ANSWER, (), tuple(hits), resolved=question)
@@ -55,6 +60,23 @@ def compose(
     else:
         text, citations = _render(_select(ranked, settings, q.kind), hits)
     return Answer(asked or question, True, text, citations, tuple(hits), resolved=question)
+
+
+def _evidence_first(
+    q: Question, ranked: list[Candidate], settings: ComposeSettings
+) -> list[Candidate]:
+    """For a question that asks for a date or an amount, the best sentence that gives one
+    goes first when it is nearly as good as the best sentence overall (which only names the
+    subject: "Äldrenämnden beslutar att … förlänga nuvarande ramavtal.")."""
+    if not ranked or ranked[0].kind_evidence or not (q.kind == "deadline" or q.wants_money):
+        return ranked
+    best = ranked[0].score
+    for i, c in enumerate(ranked[1:], 1):
+        if c.score < settings.evidence_ratio * best:
+            break
+        if c.kind_evidence:
+            return [c, *ranked[:i], *ranked[i + 1 :]]
+    return ranked
 
 
 def _supported(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from answer.periods import MONTHS
 from answer.question import DEADLINE, DECISION, WHO
 from index.lexical import QUESTION_WORDS, STOP, tokens, words
 
@@ -28,6 +29,9 @@ POINTS_BACK = re.compile(
 uses for "the thing we talked about"."""
 MAX_OWN_WORDS = 2
 """A question with this few content words of its own, pointing back, is a follow-up."""
+MAX_WORDS = 5
+"""Up to this many, when it names nothing of its own."""
+MONTH = re.compile("|".join(MONTHS))
 ASKING = (DECISION, DEADLINE, WHO)
 """Words that ask for a decision, a date or a person are not carried over: the new question
 says what it asks for. (Money words are: "betala per dygn" is what the talk is about.)"""
@@ -55,10 +59,21 @@ def resolve_all(questions: Sequence[str]) -> list[str]:
 
 
 def is_follow_up(question: str) -> bool:
+    """A question that points back ("det", "avtalet", "då") or opens with "Och"/"Men", and is
+    short, or names nothing of its own (no name, acronym or number)."""
+    if not (OPENS_FOLLOW_UP.search(question) or POINTS_BACK.search(question)):
+        return False
     own = tokens(question, query=True)
-    if OPENS_FOLLOW_UP.search(question) and len(own) <= MAX_OWN_WORDS + 1:
-        return True
-    return len(own) <= MAX_OWN_WORDS and bool(POINTS_BACK.search(question))
+    return len(own) <= MAX_OWN_WORDS or (len(own) <= MAX_WORDS and not _names(question))
+
+
+def _names(question: str) -> bool:
+    """Does the question name something itself: a name or acronym past its first word, or a
+    number (a year, a dnr)?"""
+    words = question.split()
+    return any(ch.isdigit() for ch in question) or any(
+        w.strip("?!.,:;()\"'")[:1].isupper() for w in words[1:]
+    )
 
 
 def _subject(earlier: str, question: str) -> str:
@@ -71,6 +86,8 @@ def _subject(earlier: str, question: str) -> str:
         low = bare.casefold()
         if not bare or low in STOP or low in QUESTION_WORDS or low in {"då", "det"}:
             continue
+        if any(ch.isdigit() for ch in bare) or MONTH.fullmatch(low):
+            continue  # "den 13 juni 2019" said when, not what: the new question says when
         if any(pattern.fullmatch(bare) for pattern in ASKING):
             continue
         stems = tokens(bare)

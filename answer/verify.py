@@ -34,7 +34,7 @@ MAX_SPANS = 3
 
 MARKER = re.compile(r"\[\s*(?:passage|källa)?\s*(\d+(?:\s*(?:,|;|–|-|och)\s*\d+)*)\s*\]", re.I)
 BREAK = re.compile(
-    r"(?<=[.!?])((?:\s*\[[^\]\n]{1,20}\])*)\s+(?=[\"”»(\[]?[A-ZÅÄÖ0-9])"
+    r"(?<=[.!?])((?:\s*\[[^\]\n]{1,20}\])*)\s+(?=[\"”»(]?[A-ZÅÄÖ0-9])"
     r"|(?<=\])()\s+(?=[A-ZÅÄÖ])"
 )
 BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
@@ -110,6 +110,8 @@ class Unit:
     stems: frozenset[str]
     numbers: frozenset[str]
     instruction: bool
+    names: frozenset[str] = frozenset()
+    """Its words, casefolded, for checking the names a claim gives."""
 
 
 def verify(text: str, passages: Sequence[Hit]) -> Verified:
@@ -204,13 +206,14 @@ def _normalise(number: str) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers of source text, with dates in both forms: ``31 december 2024`` also gives
-    ``2024-12-31``, and ``2024-12-31`` also gives ``2024``, ``12`` and ``31``."""
+    ``2024-12-31``, and ``2024-12-31`` also gives ``2024`` and ``31``."""
     found = {_normalise(m.group(0)) for m in NUMBER.finditer(text)}
     for m in WRITTEN_DATE.finditer(text):
         month = MONTHS.index(m.group(2).casefold()) + 1
         found.add(f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}")
     for date in [n for n in found if "-" in n]:
-        found.update(_normalise(part) for part in date.split("-"))
+        year, _, day = date.split("-")
+        found.update((year, _normalise(day)))  # a month is written as a name, never as "02"
     return frozenset(found)
 
 
@@ -223,6 +226,7 @@ def _units(n: int, hit: Hit) -> list[Unit]:
             frozenset(stems(s.text)),
             numbers(s.text),
             bool(INSTRUCTION.search(s.text)),
+            frozenset(_words(s.text)),
         )
         for s in split_sentences(hit.text)
     ]
@@ -231,7 +235,7 @@ def _units(n: int, hit: Hit) -> list[Unit]:
 def _metadata(hit: Hit) -> Unit:
     """The passage's metadata, which the model saw beside it, as one more source of words."""
     text = " ".join(v for v in (hit.title, hit.dnr, hit.date, hit.committee, hit.section) if v)
-    return Unit(0, 0, 0, frozenset(stems(text)), numbers(text), False)
+    return Unit(0, 0, 0, frozenset(stems(text)), numbers(text), False, frozenset(_words(text)))
 
 
 def _unsupported(claim: Claim, units: dict[int, list[Unit]], meta: dict[int, Unit]) -> str | None:
@@ -253,11 +257,17 @@ def _unsupported(claim: Claim, units: dict[int, list[Unit]], meta: dict[int, Uni
 
 
 def _gap(claim: Claim, evidence: Sequence[Unit]) -> str | None:
-    have_numbers = frozenset[str]().union(*(u.numbers for u in evidence))
+    """Most of the claim's words in the cited passages; its numbers in the very sentences
+    that carry those words (or in the metadata); its names as written."""
+    carrying = [u for u in _by_words(claim, evidence)] + [u for u in evidence if u.passage == 0]
+    have_numbers = frozenset[str]().union(*(u.numbers for u in carrying))
     missing = [written for n, written in claim.numbers.items() if n not in have_numbers]
     if missing:
         which = "Talet" if len(missing) == 1 else "Talen"
         return f"{which} {', '.join(missing)} står inte i {_refs(claim.cites)}."
+    have_names = frozenset[str]().union(*(u.names for u in evidence))
+    if unknown := [name for name in _names(claim.text) if not set(_words(name)) <= have_names]:
+        return f"{', '.join(unknown)} står inte i {_refs(claim.cites)}."
     have_stems = frozenset[str]().union(*(u.stems for u in evidence))
     share = _share(claim.words, have_stems)
     if share < SUPPORT:
@@ -266,6 +276,41 @@ def _gap(claim: Claim, evidence: Sequence[Unit]) -> str | None:
             f"{_refs(claim.cites)} (minst {round(100 * SUPPORT)} % krävs)."
         )
     return None
+
+
+def _by_words(claim: Claim, evidence: Sequence[Unit]) -> list[Unit]:
+    """The passage sentences that hold the claim's words: greedily, the one that holds most
+    of those still unaccounted for, up to ``MAX_SPANS`` (a number found only in some other
+    sentence of the passage is another fact's number)."""
+    pool = [u for u in evidence if u.passage != 0]
+    need = set(claim.words)
+    picked: list[Unit] = []
+    while need and pool and len(picked) < MAX_SPANS:
+        best = max(pool, key=lambda u: sum(1 for w in need if matches(w, set(u.stems))))
+        covered = {w for w in need if matches(w, set(best.stems))}
+        if not covered:
+            break
+        need -= covered
+        picked.append(best)
+        pool.remove(best)
+    return picked or pool
+
+
+BODY = re.compile(r"(nämnd|nämnden|styrelse|styrelsen|fullmäktige|förbundet|region|kommun)$", re.I)
+
+
+def _names(text: str) -> list[str]:
+    """The names a sentence gives: capitalised words past its first, and a council body
+    (``Äldrenämnden``) anywhere. A model may rephrase, but not rename."""
+    words = [w.strip("\"'”“»«()[],.;:!?") for w in text.split()]
+    return [
+        w
+        for i, w in enumerate(words)
+        if (w[:1].isupper()
+        and (i > 0 or BODY.search(w))
+        and not w.isupper())
+        or (w[:1].isupper() and w.isupper() and len(w) > 1 and i > 0)
+    ]
 
 
 def _share(words: frozenset[str], have: frozenset[str]) -> float:

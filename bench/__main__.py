@@ -20,7 +20,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import ocr, repair
+from bench import actionable, ocr, repair
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -193,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-index-", ignore_cleanup_errors=True) as tmp:
         index_dir = args.index if args.index is not None else Path(tmp)
         systems = run_ours(args.corpus, IndexSettings(path=index_dir), questions)
+        log.info("Mäter följdfrågor, filter och citatkontrollen …")
+        acting = actionable.measure(Assistant.open(IndexSettings(path=index_dir)), questions)
         scans = None if args.no_ocr else run_ocr(args, index_dir, questions)
     mended = None
     if not args.no_repair and args.corpus.is_dir():
@@ -211,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes=tuple(notes),
         ocr=scans,
         repair=mended,
+        actionable=acting,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

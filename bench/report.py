@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import ocr, repair
+from bench import actionable, ocr, repair
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -44,6 +44,7 @@ class Run:
     notes: tuple[str, ...] = field(default=())
     ocr: ocr.OcrResults | None = None
     repair: repair.RepairResults | None = None
+    actionable: actionable.ActionableResults | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -67,6 +68,7 @@ def to_json(run: Run) -> dict[str, Any]:
         "systems": [_system_json(s) for s in run.systems],
         "ocr": _ocr_json(run.ocr),
         "repair": None if run.repair is None else asdict(run.repair),
+        "actionable": None if run.actionable is None else asdict(run.actionable),
     }
 
 
@@ -124,6 +126,8 @@ def markdown(run: Run) -> str:
         lines += [*ocr.markdown(run.ocr), ""]
     if run.repair is not None:
         lines += [*repair.markdown(run.repair), ""]
+    if run.actionable is not None:
+        lines += [*actionable.markdown(run.actionable), ""]
     return "\n".join(lines)
 
 
