@@ -306,9 +306,7 @@ def _names(text: str) -> list[str]:
     return [
         w
         for i, w in enumerate(words)
-        if (w[:1].isupper()
-        and (i > 0 or BODY.search(w))
-        and not w.isupper())
+        if (w[:1].isupper() and (i > 0 or BODY.search(w)) and not w.isupper())
         or (w[:1].isupper() and w.isupper() and len(w) > 1 and i > 0)
     ]
 
