@@ -8,20 +8,24 @@ also an API endpoint, ``/chat`` (question in, answer Markdown with its sources o
 
 import argparse
 import html
+import io
 import logging
 import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Protocol
 
 import gradio as gr
 from gradio.events import api as gr_api  # gr.api, which gradio leaves out of __all__
+from PIL import Image
 
 from answer.generate import Draft, GeneratedAnswer
 from answer.records import Answer, Citation
 from answer.render import read_as, render_markdown, where
+from answer.source import SourceUnavailable, SourceView, open_source
 from index.filters import Facets, FilterProblem, Filters, parse_day, parse_end_day
 
 log = logging.getLogger(__name__)
@@ -54,11 +58,26 @@ CSS = """
   font-size: 0.92em; }
 .nv-context mark { padding: 0 2px; }
 .nv-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.nv-lines { font-family: var(--font-mono); font-size: 0.85em; max-height: 28em;
+  overflow-y: auto; white-space: pre-wrap; margin-top: 6px; }
+.nv-no { display: inline-block; min-width: 3.5em; color: var(--body-text-color-subdued);
+  user-select: none; }
 """
 
 Messages = list[dict[str, Any]]
-Turns = list[tuple[str, str]]
-"""Per session: (question, sources HTML) for every answered turn, oldest first."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered question of a session: its sources panel and its citations."""
+
+    question: str
+    sources: str
+    citations: tuple[Citation, ...] = ()
+
+
+Turns = list[Turn]
+"""Per session, oldest first."""
 
 
 class Asker(Protocol):
@@ -210,22 +229,64 @@ def chat_turn(
     asked = [*history, {"role": "user", "content": question}]
     if assistant.is_empty:
         reply = [*asked, {"role": "assistant", "content": EMPTY_INDEX}]
-        yield reply, notice_html(EMPTY_INDEX), [*turns, (question, notice_html(EMPTY_INDEX))]
+        yield reply, notice_html(EMPTY_INDEX), [*turns, Turn(question, notice_html(EMPTY_INDEX))]
         return
-    earlier = [q for q, _ in turns]
+    earlier = [t.question for t in turns]
     for text, final in answer_states(assistant, question, filters or Filters(), earlier):
         reply = [*asked, {"role": "assistant", "content": text}]
         if final is None:
             yield reply, None, turns
         else:
             sources = sources_html(final.answer)
-            yield reply, sources, [*turns, (question, sources)]
+            yield reply, sources, [*turns, Turn(question, sources, final.answer.citations)]
 
 
 def _turn_choices(turns: Turns) -> list[tuple[str, int]]:
+    def short(q: str) -> str:
+        return q if len(q) <= 60 else q[:59] + "…"
+
+    return [(f"{i}. {short(t.question)}", i - 1) for i, t in enumerate(turns, 1)]
+
+
+def _source_choices(citations: Sequence[Citation]) -> list[tuple[str, int]]:
     return [
-        (f"{i}. {q if len(q) <= 60 else q[:59] + '…'}", i - 1) for i, (q, _) in enumerate(turns, 1)
+        (f"[{c.n}] {c.title or file_name(c.source)} – {where(c)}".rstrip(" –"), c.n)
+        for c in citations
     ]
+
+
+def source_view_html(view: SourceView) -> str:
+    """The source around the cited place: numbered lines with the cited ones marked, or the
+    caption of a PDF page (the page itself is shown as an image)."""
+    esc = html.escape
+    c = view.citation
+    head = (
+        f'<div class="nv-title">[{c.n}] {esc(c.title or file_name(c.source))}</div>'
+        f'<div class="nv-file">{esc(c.source)} · {esc(where(c))}</div>'
+    )
+    if view.page_png is not None:
+        note = (
+            "De citerade orden är markerade på sidan."
+            if view.marked
+            else "Sidan är skannad (eller orden hittades inte i dess text): citatet är "
+            f"<mark>{esc(' '.join(c.quote.split()))}</mark>"
+        )
+        return f'<div class="nv-source">{head}<p>{note}</p></div>'
+    rows = "\n".join(
+        f'<div class="nv-line{" nv-cited" if line.cited else ""}">'
+        f'<span class="nv-no">{line.number}</span>'
+        f"{'<mark>' if line.cited else ''}{esc(line.text) or '&nbsp;'}"
+        f"{'</mark>' if line.cited else ''}</div>"
+        for line in view.lines
+    )
+    return f'<div class="nv-source">{head}<div class="nv-lines">{rows}</div></div>'
+
+
+def _opener(turn: Turn) -> Any:
+    """The "open the source" dropdown for a turn's citations (hidden when it has none)."""
+    return gr.Dropdown(
+        choices=_source_choices(turn.citations), value=None, visible=bool(turn.citations)
+    )
 
 
 def _facet_dropdown(label: str, values: Sequence[str]) -> Any:
@@ -264,36 +325,48 @@ def build_demo(assistant: Asker) -> gr.Blocks:
         date_from: str | None,
         date_to: str | None,
     ) -> Iterator[tuple[Any, ...]]:
+        skip = gr.skip()
         if not question.strip():
             gr.Warning(NO_QUESTION)
-            yield "", history, gr.skip(), turns, gr.skip()
+            yield "", history, skip, turns, skip, skip
             return
         try:
             filters = filters_from(municipality, committee, doc_type, date_from, date_to)
         except FilterProblem as e:
             gr.Warning(str(e))
-            yield question, history, gr.skip(), turns, gr.skip()
+            yield question, history, skip, turns, skip, skip
             return
         for shown, sources, now in chat_turn(assistant, question.strip(), history, turns, filters):
             if sources is None:
-                yield "", shown, gr.skip(), turns, gr.skip()
+                yield "", shown, skip, turns, skip, skip
             else:
                 picker = gr.Dropdown(choices=_turn_choices(now), value=len(now) - 1, visible=True)
-                yield "", shown, sources, now, picker
+                yield "", shown, sources, now, picker, _opener(now[-1])
 
-    def reset() -> tuple[str, Messages, str, Turns, Any]:
-        return (
-            "",
-            [],
-            notice_html(SOURCES_HINT),
-            [],
-            gr.Dropdown(choices=[], value=None, visible=False),
-        )
+    def reset() -> tuple[Any, ...]:
+        hidden = gr.Dropdown(choices=[], value=None, visible=False)
+        return "", [], notice_html(SOURCES_HINT), [], hidden, hidden
 
-    def show_turn(index: int | None, turns: Turns) -> str:
+    def show_turn(index: int | None, turns: Turns) -> tuple[str, Any]:
         if index is None or not 0 <= index < len(turns):
-            return notice_html(SOURCES_HINT)
-        return turns[index][1]
+            return notice_html(SOURCES_HINT), gr.skip()
+        return turns[index].sources, _opener(turns[index])
+
+    def show_source(n: int | None, index: int | None, turns: Turns) -> tuple[str, Any]:
+        no_image = gr.Image(value=None, visible=False)
+        if n is None or index is None or not 0 <= index < len(turns):
+            return "", no_image
+        cited = next((c for c in turns[index].citations if c.n == n), None)
+        if cited is None:
+            return "", no_image
+        try:
+            view = open_source(cited)
+        except SourceUnavailable as e:
+            return notice_html(str(e)), no_image
+        if view.page_png is None:
+            return source_view_html(view), no_image
+        image = Image.open(io.BytesIO(view.page_png))
+        return source_view_html(view), gr.Image(value=image, visible=True)
 
     demo = gr.Blocks(title="Nämndsvar", analytics_enabled=False)
     with demo:
@@ -331,14 +404,22 @@ def build_demo(assistant: Asker) -> gr.Blocks:
                 gr.Markdown("### Källor")
                 picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
                 panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
+                opener = gr.Dropdown(
+                    label="Öppna källan vid citatet", choices=[], visible=False, elem_id="oppna"
+                )
+                source = gr.HTML("", elem_id="kallvisning")
+                page = gr.Image(
+                    label="Sidan i PDF:en", visible=False, interactive=False, elem_id="kallsida"
+                )
 
-        outputs = [box, chatbot, panel, turns, picker]
+        outputs = [box, chatbot, panel, turns, picker, opener]
         common: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "assistant"}
         inputs = [box, chatbot, turns, municipality, committee, doc_type, date_from, date_to]
         send.click(respond, inputs, outputs, **common)
         box.submit(respond, inputs, outputs, **common)
         clear.click(reset, None, outputs, api_visibility="private")
-        picker.input(show_turn, [picker, turns], panel, api_visibility="private")
+        picker.input(show_turn, [picker, turns], [panel, opener], api_visibility="private")
+        opener.input(show_source, [opener, picker, turns], [source, page], api_visibility="private")
         gr_api(chat, api_name="chat", concurrency_id="assistant")
     return demo
 

@@ -187,7 +187,7 @@ def last(states: Iterator[tuple[app.Messages, str | None, app.Turns]]) -> tuple[
 
 
 def test_chat_turn_shows_the_answer_with_its_sources_and_keeps_the_turn() -> None:
-    earlier = [("Vad kostar färdtjänst?", "<p>tidigare</p>")]
+    earlier = [app.Turn("Vad kostar färdtjänst?", "<p>tidigare</p>")]
     history, panel, turns = last(
         app.chat_turn(
             Canned(answer(citation())), "Vad beslutade socialnämnden om YAP?", [], earlier
@@ -199,7 +199,10 @@ def test_chat_turn_shows_the_answer_with_its_sources_and_keeps_the_turn() -> Non
     assert "**Källor**" in reply and "[1] YAP (Youth Advocate Programs, Inc.)" in reply
     assert "rad 12–24" in reply and "corpus/socialnämnden_2019-10-22.txt" in reply
     assert panel == app.sources_html(answer(citation()))
-    assert turns == [*earlier, ("Vad beslutade socialnämnden om YAP?", panel)]
+    assert turns == [
+        *earlier,
+        app.Turn("Vad beslutade socialnämnden om YAP?", panel, answer(citation()).citations),
+    ]
 
 
 def test_chat_turn_when_the_documents_do_not_answer() -> None:
@@ -213,7 +216,7 @@ def test_chat_turn_when_the_documents_do_not_answer() -> None:
 
 def test_chat_turn_passes_the_sessions_questions_and_filters_on() -> None:
     canned = Canned(answer(citation()))
-    turns = [("Vad beslutade socialnämnden om YAP?", "<p>källor</p>")]
+    turns = [app.Turn("Vad beslutade socialnämnden om YAP?", "<p>källor</p>")]
     chosen = app.filters_from(app.ALL, "Socialnämnden", None, "2019-01-01", "2019")
     last(app.chat_turn(canned, "Och när löper avtalet ut?", [], turns, chosen))
     question, filters, earlier = canned.calls[0]
