@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test index lint bench
+.PHONY: setup run test index lint bench tesseract chromium
 
-setup: $(STAMP) tesseract
+setup: $(STAMP) tesseract chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ tesseract:
 	else \
 	  echo "Installerar tesseract-ocr och tesseract-ocr-swe med apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; \
+	fi
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+	  :; \
+	else \
+	  echo "Installerar chromium och chromium-driver med apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
 index: setup

@@ -7,6 +7,7 @@ also an API endpoint, ``/chat`` (question in, answer Markdown with its sources o
 # No ``from __future__ import annotations``: gr.api reads the chat function's real type hints.
 
 import argparse
+import datetime as dt
 import html
 import io
 import logging
@@ -15,7 +16,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 
 import gradio as gr
@@ -23,10 +24,14 @@ from gradio.events import api as gr_api  # gr.api, which gradio leaves out of __
 from PIL import Image
 
 from answer.generate import Draft, GeneratedAnswer
+from answer.periods import swedish_date
 from answer.records import Answer, Citation
 from answer.render import read_as, render_markdown, where
 from answer.source import SourceUnavailable, SourceView, open_source
+from index.build import IndexReport, Progress
+from index.catalog import DocumentInfo
 from index.filters import Facets, FilterProblem, Filters, parse_day, parse_end_day
+from index.uploads import ALLOWED, UPLOADS, inside, save
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +133,20 @@ def highlight(context: str, quote: str) -> str:
     return f"{esc(context[:start])}<mark>{esc(context[start:end])}</mark>{esc(context[end:])}"
 
 
+def long_date(iso: str | None) -> str | None:
+    """``2019-10-22`` → ``22 oktober 2019``; anything else as it is."""
+    if not iso:
+        return iso
+    try:
+        return swedish_date(dt.date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso
+
+
 def citation_card(c: Citation) -> str:
     esc = html.escape
     title = esc(c.title) if c.title else esc(file_name(c.source))
-    meta = [v for v in (c.dnr, c.date, c.committee, c.section, where(c)) if v]
+    meta = [v for v in (c.dnr, long_date(c.date), c.committee, c.section, where(c)) if v]
     parts = [
         f'<div class="nv-card" id="kalla-{c.n}">',
         f'<div class="nv-title">[{c.n}] {title}</div>',
@@ -299,7 +314,159 @@ def _day_hint(day: Any) -> str:
     return f"ÅÅÅÅ-MM-DD, t.ex. {day.isoformat()}" if day is not None else "ÅÅÅÅ-MM-DD"
 
 
-def build_demo(assistant: Asker) -> gr.Blocks:
+class Keeper(Protocol):
+    """What the administrator tab needs: ``answer.service.Assistant`` is one."""
+
+    def documents(self) -> list[DocumentInfo]: ...
+
+    def add(self, paths: Sequence[Path], progress: Progress | None = None) -> IndexReport: ...
+
+    def remove(self, source: str) -> int: ...
+
+
+DOCUMENT_COLUMNS = [
+    "Dokument",
+    "Titel",
+    "Nämnd",
+    "Datum",
+    "Sidor",
+    "OCR-andel",
+    "Skadegrad",
+    "Passager",
+]
+
+
+def document_rows(documents: Sequence[DocumentInfo]) -> list[list[Any]]:
+    """The administrator's table: one row a document."""
+    rows = []
+    for d in documents:
+        dates = sorted({x for x in (long_date(d.first_date), long_date(d.last_date)) if x})
+        rows.append(
+            [
+                d.source,
+                "; ".join(d.titles[:2]) + (" …" if len(d.titles) > 2 else ""),
+                ", ".join(d.committees),
+                " – ".join(dates),
+                d.pages if d.pages is not None else "",
+                f"{d.ocr_share:.0%}" if d.pages else "",
+                f"{d.damage:.0%}",
+                d.passages,
+            ]
+        )
+    return rows
+
+
+class UiProgress:
+    """Indexing progress on Gradio's bar: pages read, then passages embedded, file by file."""
+
+    def __init__(self, bar: gr.Progress) -> None:
+        self.bar = bar
+        self.file = 0
+        self.files = 1
+
+    def file_started(self, name: str, index: int, total: int) -> None:
+        self.file, self.files = index, max(total, 1)
+        self.bar(index / self.files, desc=f"{file_name(name)}: läser")
+
+    def pages_read(self, name: str, done: int, total: int) -> None:
+        share = 0.5 * done / max(total, 1)
+        self.bar(
+            (self.file + share) / self.files, desc=f"{file_name(name)}: sida {done} av {total}"
+        )
+
+    def passages_embedded(self, name: str, done: int, total: int) -> None:
+        share = 0.5 + 0.5 * done / max(total, 1)
+        self.bar(
+            (self.file + share) / self.files,
+            desc=f"{file_name(name)}: passage {done} av {total}",
+        )
+
+
+def _as_given(path: Path) -> Path:
+    """A saved upload as ``corpus/…`` relative to where the app runs, as ``make run`` indexes
+    the corpus: one file, one name in the index."""
+    relative = Path(os.path.relpath(path))
+    return path if relative.parts[:1] == ("..",) else relative
+
+
+def admin_tab(keeper: Keeper, corpus: Path) -> None:
+    """Upload, index, list and remove documents (inside a ``gr.Tab``)."""
+    gr.Markdown(
+        "Ladda upp PDF-, .txt- eller .md-filer (högst 50 MB styck). De sparas under "
+        f"`{corpus / UPLOADS}` och indexeras; skannade sidor läses med OCR."
+    )
+    files = gr.File(
+        label="Dokument att lägga till",
+        file_count="multiple",
+        file_types=list(ALLOWED),
+        elem_id="uppladdning",
+    )
+    index_button = gr.Button("Indexera", variant="primary", elem_id="indexera")
+    status = gr.Markdown("", elem_id="indexstatus")
+    table = gr.Dataframe(
+        headers=DOCUMENT_COLUMNS,
+        value=document_rows(keeper.documents()),
+        interactive=False,
+        wrap=True,
+        column_widths=["24%", "26%", "12%", "14%", "6%", "6%", "6%", "6%"],
+        label="Indexerade dokument",
+        elem_id="dokument",
+    )
+    with gr.Row():
+        chosen = gr.Dropdown(
+            label="Ta bort dokument",
+            choices=[d.source for d in keeper.documents()],
+            elem_id="ta-bort-val",
+        )
+        remove_button = gr.Button("Ta bort", variant="stop", elem_id="ta-bort")
+
+    def refreshed() -> tuple[Any, Any]:
+        documents = keeper.documents()
+        sources = [d.source for d in documents]
+        return document_rows(documents), gr.Dropdown(choices=sources, value=None)
+
+    def index_files(
+        uploaded: list[str] | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008  (how Gradio hands in its bar)
+    ) -> tuple[Any, ...]:
+        if not uploaded:
+            return "Välj filer att ladda upp först.", gr.skip(), gr.skip(), gr.skip()
+        saved, problems = save([(Path(f), Path(f).name) for f in uploaded], corpus)
+        paths = [_as_given(s.path) for s in saved]
+        report = keeper.add(paths, UiProgress(progress)) if paths else None
+        lines = [f"- {p}" for p in problems]
+        if report is not None:
+            lines += [f"- Indexerat: {file_name(x)}" for x in report.indexed]
+            lines += [f"- Oförändrat: {file_name(x)}" for x in report.skipped]
+            lines += [f"- Kunde inte läsas: {f.error}" for f in report.failed]
+            lines += [f"- {file_name(w.path)} sida {w.page}: {w.error}" for w in report.warnings]
+        rows, dropdown = refreshed()
+        return "\n".join(lines) or "Inget nytt att indexera.", rows, dropdown, None
+
+    def remove(source: str | None) -> tuple[Any, ...]:
+        if not source:
+            return "Välj ett dokument att ta bort.", gr.skip(), gr.skip()
+        removed = keeper.remove(source)
+        path = Path(source)
+        note = ""
+        if path.is_file() and inside(path, corpus):
+            path.unlink()
+            note = " Filen togs bort ur korpusmappen."
+        rows, dropdown = refreshed()
+        return f"Tog bort {file_name(source)}: {removed} passager.{note}", rows, dropdown
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    index_button.click(
+        index_files, [files], [status, table, chosen, files], concurrency_id="assistant", **private
+    )
+    remove_button.click(
+        remove, [chosen], [status, table, chosen], concurrency_id="assistant", **private
+    )
+
+
+def build_demo(
+    assistant: Asker, keeper: Keeper | None = None, corpus: Path = Path("corpus")
+) -> gr.Blocks:
     """The Blocks app: chat on the left, sources on the right, ``/chat`` as the API."""
     empty_at_start = assistant.is_empty
 
@@ -328,24 +495,26 @@ def build_demo(assistant: Asker) -> gr.Blocks:
         skip = gr.skip()
         if not question.strip():
             gr.Warning(NO_QUESTION)
-            yield "", history, skip, turns, skip, skip
+            yield "", history, skip, turns, skip, skip, skip, skip
             return
         try:
             filters = filters_from(municipality, committee, doc_type, date_from, date_to)
         except FilterProblem as e:
             gr.Warning(str(e))
-            yield question, history, skip, turns, skip, skip
+            yield question, history, skip, turns, skip, skip, skip, skip
             return
         for shown, sources, now in chat_turn(assistant, question.strip(), history, turns, filters):
             if sources is None:
-                yield "", shown, skip, turns, skip, skip
+                yield "", shown, skip, turns, skip, skip, skip, skip
             else:
                 picker = gr.Dropdown(choices=_turn_choices(now), value=len(now) - 1, visible=True)
-                yield "", shown, sources, now, picker, _opener(now[-1])
+                closed = gr.Image(value=None, visible=False)
+                yield "", shown, sources, now, picker, _opener(now[-1]), "", closed
 
     def reset() -> tuple[Any, ...]:
         hidden = gr.Dropdown(choices=[], value=None, visible=False)
-        return "", [], notice_html(SOURCES_HINT), [], hidden, hidden
+        closed = gr.Image(value=None, visible=False)
+        return "", [], notice_html(SOURCES_HINT), [], hidden, hidden, "", closed
 
     def show_turn(index: int | None, turns: Turns) -> tuple[str, Any]:
         if index is None or not 0 <= index < len(turns):
@@ -374,45 +543,49 @@ def build_demo(assistant: Asker) -> gr.Blocks:
         if empty_at_start:
             gr.Markdown(f"**{EMPTY_INDEX}**", elem_id="tomt-index")
         turns = gr.State([])
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Samtal", height=520, elem_id="samtal")
-                with gr.Row():
-                    box = gr.Textbox(
-                        placeholder=PLACEHOLDER, show_label=False, scale=5, autofocus=True
+        with gr.Tabs(elem_id="flikar"):
+            with gr.Tab("Fråga", id="fraga"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Samtal", height=520, elem_id="samtal")
+                    with gr.Row():
+                        box = gr.Textbox(
+                            placeholder=PLACEHOLDER, show_label=False, scale=5, autofocus=True
+                        )
+                        send = gr.Button("Fråga", variant="primary", scale=1, min_width=90)
+                    gr.Examples(EXAMPLES, inputs=box, label="Exempel på frågor")
+                    with gr.Accordion("Avgränsa sökningen", open=False, elem_id="filter"):
+                        with gr.Row():
+                            municipality = _facet_dropdown("Kommun", facets.municipality)
+                            committee = _facet_dropdown("Nämnd", facets.committee)
+                            doc_type = _facet_dropdown("Dokumenttyp", facets.doc_type)
+                        with gr.Row():
+                            date_from = gr.Textbox(
+                                label="Från datum",
+                                placeholder=_day_hint(facets.first_day),
+                                elem_id="fran-datum",
+                            )
+                            date_to = gr.Textbox(
+                                label="Till datum",
+                                placeholder=_day_hint(facets.last_day),
+                                elem_id="till-datum",
+                            )
+                    clear = gr.Button("Rensa samtalet", variant="secondary")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Källor")
+                    picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
+                    panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
+                    opener = gr.Dropdown(
+                        label="Öppna källan vid citatet", choices=[], visible=False, elem_id="oppna"
                     )
-                    send = gr.Button("Fråga", variant="primary", scale=1, min_width=90)
-                gr.Examples(EXAMPLES, inputs=box, label="Exempel på frågor")
-                with gr.Accordion("Avgränsa sökningen", open=False, elem_id="filter"):
-                    with gr.Row():
-                        municipality = _facet_dropdown("Kommun", facets.municipality)
-                        committee = _facet_dropdown("Nämnd", facets.committee)
-                        doc_type = _facet_dropdown("Dokumenttyp", facets.doc_type)
-                    with gr.Row():
-                        date_from = gr.Textbox(
-                            label="Från datum",
-                            placeholder=_day_hint(facets.first_day),
-                            elem_id="fran-datum",
-                        )
-                        date_to = gr.Textbox(
-                            label="Till datum",
-                            placeholder=_day_hint(facets.last_day),
-                            elem_id="till-datum",
-                        )
-                clear = gr.Button("Rensa samtalet", variant="secondary")
-            with gr.Column(scale=2):
-                gr.Markdown("### Källor")
-                picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
-                panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
-                opener = gr.Dropdown(
-                    label="Öppna källan vid citatet", choices=[], visible=False, elem_id="oppna"
-                )
-                source = gr.HTML("", elem_id="kallvisning")
-                page = gr.Image(
-                    label="Sidan i PDF:en", visible=False, interactive=False, elem_id="kallsida"
-                )
+                    source = gr.HTML("", elem_id="kallvisning")
+                    page = gr.Image(
+                        label="Sidan i PDF:en", visible=False, interactive=False, elem_id="kallsida"
+                    )
 
-        outputs = [box, chatbot, panel, turns, picker, opener]
+            if keeper is not None:
+                with gr.Tab("Administration", id="admin"):
+                    admin_tab(keeper, corpus)
+        outputs = [box, chatbot, panel, turns, picker, opener, source, page]
         common: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "assistant"}
         inputs = [box, chatbot, turns, municipality, committee, doc_type, date_from, date_to]
         send.click(respond, inputs, outputs, **common)
@@ -424,11 +597,29 @@ def build_demo(assistant: Asker) -> gr.Blocks:
     return demo
 
 
+def users(env: dict[str, str]) -> list[tuple[str, str]]:
+    """Log-in users from ``NAMNDSVAR_USERS`` (``anna:lösen,bo:hemligt``) and/or the file
+    ``NAMNDSVAR_USERS_FILE`` (one ``namn:lösenord`` a line); none means no log-in."""
+    entries = [e for e in env.get("NAMNDSVAR_USERS", "").split(",") if e.strip()]
+    if name := env.get("NAMNDSVAR_USERS_FILE", "").strip():
+        entries += Path(name).read_bytes().decode("utf-8").splitlines()
+    found = []
+    for entry in (e.strip() for e in entries):
+        if not entry or entry.startswith("#"):
+            continue
+        user, sep, password = entry.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ValueError(f"användaren {user.strip()!r}: skriv namn:lösenord")
+        found.append((user.strip(), password))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Nämndsvar: chatten över nämndernas handlingar")
     parser.add_argument("--index", help="indexmappen (standard: data/index eller $NAMNDSVAR_INDEX)")
     parser.add_argument("--host", default="127.0.0.1", help="adress att lyssna på")
     parser.add_argument("--port", type=int, default=7860, help="port att lyssna på")
+    parser.add_argument("--corpus", default="corpus", help="där uppladdade dokument sparas")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -439,16 +630,25 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = IndexSettings.from_env(args.index)
     try:
+        logins = users(dict(os.environ))
         assistant = Assistant.open(settings, LlmSettings.from_env(os.environ))
     except Exception as e:  # the entry point: say what went wrong and stop
         print(
-            f"Nämndsvar kunde inte öppna indexet ({settings.describe()}): {e}\n"
-            f"Could not open the index ({settings.describe()}): {type(e).__name__}: {e}",
+            f"Nämndsvar kunde inte starta ({settings.describe()}): {e}\n"
+            f"Could not start ({settings.describe()}): {type(e).__name__}: {e}",
             file=sys.stderr,
         )
         return 1
-    build_demo(assistant).queue(default_concurrency_limit=1).launch(
-        server_name=args.host, server_port=args.port, css=CSS, show_error=True
+    admin = os.environ.get("NAMNDSVAR_ADMIN", "") == "1" or bool(logins)
+    demo = build_demo(assistant, assistant if admin else None, Path(args.corpus))
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=args.host,
+        server_port=args.port,
+        css=CSS,
+        show_error=True,
+        auth=logins or None,
+        auth_message="Logga in för att fråga nämndernas handlingar." if logins else None,
+        max_file_size="50mb",
     )
     return 0
 

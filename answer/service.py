@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from answer.compose import compose
 from answer.followup import resolve, resolve_all
 from answer.generate import Draft, GeneratedAnswer, generate
 from answer.llm import LlmSettings
 from answer.records import Answer
+from index.build import IndexReport, Progress, index_paths
+from index.catalog import DocumentInfo, catalog
 from index.filters import Facets, Filters
 from index.search import Searcher
 from index.settings import IndexSettings
+from ingest.vocabulary import Vocabulary
 
 
 @dataclass(slots=True)
@@ -20,11 +24,30 @@ class Assistant:
     searcher: Searcher
     llm: LlmSettings | None = None
     """The optional language model that writes the answer from the passages (off: None)."""
+    settings: IndexSettings | None = None
 
     @classmethod
     def open(cls, settings: IndexSettings, llm: LlmSettings | None = None) -> Assistant:
         """Load the embedder, Chroma and BM25 once; raises IndexMismatch on a stale index."""
-        return cls(searcher=Searcher.open(settings), llm=llm)
+        return cls(searcher=Searcher.open(settings), llm=llm, settings=settings)
+
+    def documents(self) -> list[DocumentInfo]:
+        """The indexed documents with their metadata, pages, OCR share and damage."""
+        return catalog(self.searcher.passages, Vocabulary())
+
+    def add(self, paths: Sequence[Path], progress: Progress | None = None) -> IndexReport:
+        """Index files (new or changed) into this assistant's index and search them at once."""
+        if self.settings is None:
+            raise RuntimeError("the assistant was not opened from index settings")
+        report = index_paths(paths, self.settings, progress)
+        self.searcher.refresh()
+        return report
+
+    def remove(self, source: str) -> int:
+        """Take a document's passages out of the index; the number removed."""
+        removed = self.searcher.store.remove(source)
+        self.searcher.refresh()
+        return removed
 
     @property
     def is_empty(self) -> bool:

@@ -14,7 +14,8 @@ from PIL import ImageDraw
 from answer.records import Citation
 
 CONTEXT_LINES = 30
-"""Lines shown before and after the cited ones."""
+"""Lines shown after the cited ones (and a few before: the view opens at the citation)."""
+LINES_BEFORE = 6
 SCALE = 1.6
 """Rendering scale of a PDF page: 1.6 × 72 dpi, sharp enough to read on a laptop."""
 MARK = (255, 221, 0, 110)
@@ -70,7 +71,7 @@ def _text_lines(path: Path, citation: Citation) -> SourceView:
     lines = text.split("\n")
     first = citation.line_start or 1
     last = citation.line_end or first
-    start = max(1, first - CONTEXT_LINES)
+    start = max(1, first - LINES_BEFORE)
     end = min(len(lines), last + CONTEXT_LINES)
     shown = tuple(SourceLine(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1))
     return SourceView(citation, lines=shown)

@@ -20,7 +20,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import actionable, ocr, repair
+from bench import actionable, browser, ocr, repair
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -195,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         systems = run_ours(args.corpus, IndexSettings(path=index_dir), questions)
         log.info("Mäter följdfrågor, filter och citatkontrollen …")
         acting = actionable.measure(Assistant.open(IndexSettings(path=index_dir)), questions)
+        log.info("Mäter svarstiden i webbläsaren …")
+        in_browser = browser.measure(index_dir, questions)
         scans = None if args.no_ocr else run_ocr(args, index_dir, questions)
     mended = None
     if not args.no_repair and args.corpus.is_dir():
@@ -214,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ocr=scans,
         repair=mended,
         actionable=acting,
+        browser=in_browser,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import actionable, ocr, repair
+from bench import actionable, browser, ocr, repair
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -45,6 +45,7 @@ class Run:
     ocr: ocr.OcrResults | None = None
     repair: repair.RepairResults | None = None
     actionable: actionable.ActionableResults | None = None
+    browser: browser.BrowserTimes | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -69,6 +70,9 @@ def to_json(run: Run) -> dict[str, Any]:
         "ocr": _ocr_json(run.ocr),
         "repair": None if run.repair is None else asdict(run.repair),
         "actionable": None if run.actionable is None else asdict(run.actionable),
+        "browser": None
+        if run.browser is None
+        else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
     }
 
 
@@ -128,6 +132,8 @@ def markdown(run: Run) -> str:
         lines += [*repair.markdown(run.repair), ""]
     if run.actionable is not None:
         lines += [*actionable.markdown(run.actionable), ""]
+    if run.browser is not None:
+        lines += [*browser.markdown(run.browser), ""]
     return "\n".join(lines)
 
 

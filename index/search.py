@@ -66,6 +66,12 @@ class Searcher:
         lexical = LexicalIndex([lexical_text(p) for p in passages])
         return cls(store, embedder, passages, lexical, fusion=settings.fusion)
 
+    def refresh(self) -> None:
+        """Read the passages again after the index changed (documents added or removed)."""
+        self.passages = self.store.all()
+        self.by_id = {p.id: p for p in self.passages}
+        self.lexical = LexicalIndex([lexical_text(p) for p in self.passages])
+
     @property
     def passage_count(self) -> int:
         return len(self.passages)

@@ -97,7 +97,7 @@ def test_card_shows_metadata_location_file_and_other_sources() -> None:
         )
     )
     assert "[1] Yttrande &lt;över&gt; ”Ds 2019:3” &amp; äldreomsorg" in card
-    assert "SN 2019:471 · 2019-10-22 · Socialnämnden · Beslut · rad 12–24" in card
+    assert "SN 2019:471 · 22 oktober 2019 · Socialnämnden · Beslut · rad 12–24" in card
     assert 'title="corpus/socialnämnden_2019-10-22.txt">socialnämnden_2019-10-22.txt<' in card
     assert "samma text finns även i" in card and "sn_kopia.txt" in card
     assert "<mark>Socialnämnden beslutar att avveckla" in card

@@ -14,7 +14,7 @@ from reportlab.pdfgen import canvas
 
 import app
 from answer.records import Citation
-from answer.source import CONTEXT_LINES, SourceUnavailable, open_source
+from answer.source import CONTEXT_LINES, LINES_BEFORE, SourceUnavailable, open_source
 from bench.scans import FONT_PATH
 
 QUOTE = "Socialnämnden beslutar att förlänga avtalet om färdtjänst"
@@ -45,11 +45,11 @@ def test_a_text_source_opens_at_the_cited_lines(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     view = open_source(citation(path))
     numbers = [line.number for line in view.lines]
-    assert numbers == list(range(40 - CONTEXT_LINES, 41 + CONTEXT_LINES + 1))
+    assert numbers == list(range(40 - LINES_BEFORE, 41 + CONTEXT_LINES + 1))
     assert [line.number for line in view.lines if line.cited] == [40, 41]
     shown = app.source_view_html(view)
     assert '<span class="nv-no">40</span><mark>Socialnämnden beslutar att förlänga</mark>' in shown
-    assert "Rad 12 om hälso- och sjukvård." in shown
+    assert "Rad 71 om hälso- och sjukvård." in shown
 
 
 def test_a_source_that_is_gone_says_so(tmp_path: Path) -> None:

@@ -1,0 +1,276 @@
+"""The chat as people use it, in a real headless Chromium (Debian's, driven by Playwright): ask,
+read the answer and its source card, open the source, follow up, filter; as an administrator,
+upload a PDF, index it, ask about it, remove it. Each step leaves a screenshot in
+``test-artifacts/browser/`` (or ``$NAMNDSVAR_ARTIFACTS``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from bench.scans import FONT_PATH
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "data" / "socialnamnd_utdrag.txt"
+ARTIFACTS = Path(os.environ.get("NAMNDSVAR_ARTIFACTS", ROOT / "test-artifacts" / "browser"))
+PLACEHOLDER = "Ställ en fråga om nämndernas handlingar …"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""This machine's network is closed: without these Chromium keeps trying to reach Google."""
+ANSWER_WAIT = 60_000
+INDEX_WAIT = 240_000
+
+
+def write_pdf(path: Path, lines: list[str], header: list[str]) -> None:
+    pdfmetrics.registerFont(TTFont("Vera", str(FONT_PATH)))
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Vera", 11)
+    y = 800
+    for text in [*header, "", *lines]:
+        if text:
+            pdf.drawString(60, y, text)
+        y -= 16
+    pdf.showPage()
+    pdf.save()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus of a social services protocol (text) and an elderly care protocol (PDF),
+    indexed by the real ingest CLI."""
+    root = tmp_path_factory.mktemp("browser")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE, corpus / "socialnamnd.txt")
+    write_pdf(
+        corpus / "aldrenamnd.pdf",
+        [
+            "Äldrenämnden beviljar PRO Saltsjöbaden ett verksamhetsbidrag med 80 000",
+            "kronor för 2022. Bidragets användning ska redovisas skriftligen till",
+            "äldrenämnden senast den 1 november 2022.",
+        ],
+        [
+            "Protokoll Äldrenämnden",
+            "Sammanträdesdatum 2022-04-27",
+            "",
+            "Verksamhetsbidrag till PRO Saltsjöbaden (ÄLN 2022/57)",
+            "",
+            "Beslut",
+        ],
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "corpus", "--index", "index", "--json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["indexed"]) == 2
+    return root
+
+
+@pytest.fixture(scope="module")
+def app_url(workspace: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "NAMNDSVAR_ADMIN": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--index", "index", "--port", str(port)],
+        cwd=workspace,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"app.py exited: {server.communicate()[0]}")
+            try:
+                with urllib.request.urlopen(f"{url}/config", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail("app.py did not start")
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make setup` installs it"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="sv-SE")
+        tab = context.new_page()
+        tab.goto(app_url)
+        expect(tab.get_by_placeholder(PLACEHOLDER)).to_be_visible(timeout=30_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def ask(page: Page, question: str) -> float:
+    """Type the question, press Enter; the seconds until the answer's first text shows."""
+    box = page.get_by_placeholder(PLACEHOLDER)
+    box.fill(question)
+    bots = page.locator("#samtal [data-testid='bot']")
+    before = bots.count()
+    started = time.perf_counter()
+    box.press("Enter")
+    expect(bots).to_have_count(before + 1, timeout=ANSWER_WAIT)
+    expect(bots.last).not_to_have_text("", timeout=ANSWER_WAIT)
+    seconds = time.perf_counter() - started
+    expect(page.locator("#samtal .pending, #samtal .generating")).to_have_count(0)
+    return seconds
+
+
+def last_answer(page: Page) -> str:
+    return page.locator("#samtal [data-testid='bot']").last.inner_text()
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the Gradio dropdown labelled ``label``, by keyboard."""
+    field = page.get_by_role("combobox", name=label, exact=True)
+    field.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_01_the_page_opens_in_swedish(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Nämndsvar")).to_be_visible()
+    expect(page.get_by_role("button", name="Fråga", exact=True)).to_be_visible()
+    expect(page.get_by_text("Exempel på frågor")).to_be_visible()
+    shot(page, "01-start")
+
+
+def test_02_an_answer_with_its_source_card(page: Page) -> None:
+    seconds = ask(page, "Vad beslutade socialnämnden om färdtjänsten?")
+    answer = last_answer(page)
+    assert "förlänga avtalet" in answer and "[1]" in answer
+    card = page.locator("#kallor .nv-card").first
+    expect(card).to_contain_text("Avtal om färdtjänst med Resebolaget Norrsken AB")
+    expect(card).to_contain_text("SN 2023:21")
+    expect(card.locator("mark")).to_contain_text("förlänga avtalet")
+    shot(page, "02-svar-och-kalla")
+    print(f"\nFörsta svarstext efter {seconds * 1000:.0f} ms")
+
+
+def test_03_the_source_opens_at_the_cited_lines(page: Page) -> None:
+    choose(page, "Öppna källan vid citatet", "[1] Avtal om färdtjänst")
+    view = page.locator("#kallvisning")
+    expect(view.locator(".nv-cited mark").first).to_contain_text("förlänga avtalet")
+    expect(view).to_contain_text("socialnamnd.txt")
+    shot(page, "03-oppnad-kalla")
+
+
+def test_04_a_follow_up_is_read_with_the_question_before(page: Page) -> None:
+    ask(page, "När löper det ut?")
+    answer = last_answer(page)
+    assert "Läst som följdfråga" in answer
+    assert "31 december 2024" in answer or "30 juni 2023" in answer
+    shot(page, "04-foljdfraga")
+
+
+def test_05_a_filter_keeps_the_answer_to_one_committee(page: Page) -> None:
+    page.get_by_text("Avgränsa sökningen").click()
+    choose(page, "Nämnd", "Äldrenämnden")
+    ask(page, "Vilket bidrag beviljade nämnden?")
+    assert "80 000 kronor" in last_answer(page)
+    cards = page.locator("#kallor .nv-card")
+    for i in range(cards.count()):
+        expect(cards.nth(i)).to_contain_text("Äldrenämnden")
+    choose(page, "Öppna källan vid citatet", "[1] Verksamhetsbidrag till PRO Saltsjöbaden")
+    expect(page.locator("#kallsida img")).to_be_visible()
+    expect(page.locator("#kallvisning")).to_contain_text("De citerade orden är markerade")
+    shot(page, "05-filter-och-pdf-sida")
+    choose(page, "Nämnd", "Alla")
+
+
+def test_06_an_administrator_uploads_indexes_asks_and_removes(page: Page, workspace: Path) -> None:
+    upload = workspace / "Kulturnämnden beslut (2023).pdf"
+    write_pdf(
+        upload,
+        [
+            "Kulturnämnden beslutar att bevilja Ekby hembygdsförening 15 000 kronor",
+            "för en utställning om Ekbys kvarnar under sommaren 2023.",
+        ],
+        ["Protokoll Kulturnämnden", "Sammanträdesdatum 2023-02-08", "", "Beslut"],
+    )
+    page.get_by_role("tab", name="Administration").click()
+    page.locator("#uppladdning input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Indexera").click()
+    status = page.locator("#indexstatus")
+    expect(status).to_contain_text("Indexerat: Kulturnämnden_beslut_2023.pdf", timeout=INDEX_WAIT)
+    expect(page.locator("#dokument")).to_contain_text(
+        "corpus/uppladdat/Kulturnämnden_beslut_2023.pdf"
+    )
+    assert (workspace / "corpus" / "uppladdat" / "Kulturnämnden_beslut_2023.pdf").is_file()
+    shot(page, "06-admin-indexerat")
+
+    page.get_by_role("tab", name="Fråga").click()
+    ask(page, "Hur mycket fick Ekby hembygdsförening för utställningen om kvarnarna?")
+    assert "15 000 kronor" in last_answer(page)
+    shot(page, "07-svar-om-uppladdat")
+
+    page.get_by_role("tab", name="Administration").click()
+    choose(page, "Ta bort dokument", "corpus/uppladdat/Kulturnämnden_beslut_2023.pdf")
+    page.get_by_role("button", name="Ta bort", exact=True).click()
+    expect(status).to_contain_text("Tog bort Kulturnämnden_beslut_2023.pdf")
+    expect(page.locator("#dokument")).not_to_contain_text("Kulturnämnden_beslut_2023.pdf")
+    assert not (workspace / "corpus" / "uppladdat" / "Kulturnämnden_beslut_2023.pdf").exists()
+    shot(page, "08-admin-borttaget")
+
+    page.get_by_role("tab", name="Fråga").click()
+    ask(page, "Hur mycket fick Ekby hembygdsförening för utställningen om kvarnarna?")
+    assert "15 000 kronor" not in last_answer(page)
+
+
+def test_07_the_page_works_at_phone_width(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_placeholder(PLACEHOLDER)).to_be_visible()
+    shot(page, "09-mobil")
+    page.set_viewport_size({"width": 1366, "height": 900})
