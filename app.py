@@ -631,11 +631,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = IndexSettings.from_env(args.index)
     try:
         logins = users(dict(os.environ))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        print(f"Inloggningen är felaktigt inställd (NAMNDSVAR_USERS): {e}", file=sys.stderr)
+        return 2
+    try:
         assistant = Assistant.open(settings, LlmSettings.from_env(os.environ))
     except Exception as e:  # the entry point: say what went wrong and stop
         print(
-            f"Nämndsvar kunde inte starta ({settings.describe()}): {e}\n"
-            f"Could not start ({settings.describe()}): {type(e).__name__}: {e}",
+            f"Nämndsvar kunde inte öppna indexet ({settings.describe()}): {e}\n"
+            f"Could not open the index ({settings.describe()}): {type(e).__name__}: {e}",
             file=sys.stderr,
         )
         return 1
