@@ -166,8 +166,8 @@ def citation_card(c: Citation) -> str:
     parts.append(f'<div class="nv-context">{highlight(c.context, c.quote)}</div>')
     if c.repaired:
         parts.append(
-            '<div class="nv-raw">Skannad text före OCR-reparation: '
-            f"<q>{esc(' '.join(c.raw_quote.split()))}</q></div>"
+            '<details class="nv-raw"><summary>Skannad text före OCR-reparation</summary>'
+            f"<q>{esc(' '.join(c.raw_quote.split()))}</q></details>"
         )
     parts.append("</div>")
     return "\n".join(parts)

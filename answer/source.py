@@ -90,18 +90,18 @@ def _pdf_page(path: Path, citation: Citation) -> SourceView:
             page = pdf[page_number - 1]
             boxes = _quote_boxes(page, citation.raw_quote or citation.quote)
             height = page.get_height()
-            image = page.render(scale=SCALE).to_pil().convert("RGBA")
+            image = page.render(scale=SCALE).to_pil().convert("RGB")
         finally:
             pdf.close()
     if boxes:
-        overlay = ImageDraw.Draw(image, "RGBA")
+        overlay = ImageDraw.Draw(image, "RGBA")  # blends MARK over the page's text
         for left, bottom, right, top in boxes:
             overlay.rectangle(
                 (left * SCALE, (height - top) * SCALE, right * SCALE, (height - bottom) * SCALE),
                 fill=MARK,
             )
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", optimize=True)
     return SourceView(citation, page_png=out.getvalue(), marked=bool(boxes))
 
 
