@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from answer.cite import citation, twins
 from answer.compose import MAX_CHARS
-from answer.llm import LlmSettings, LlmUnavailable, stream_chat
+from answer.llm import LlmSettings, LlmUnavailable, stream_chat, with_model
 from answer.records import Answer, Citation
 from answer.verify import Dropped, Kept, Span, verify
 from index.records import Hit
@@ -73,6 +73,7 @@ def generate(
     text = ""
     stream: Iterable[str] = ()
     try:
+        settings = with_model(settings)
         stream = chat(settings, chat_messages(question, hits))
         for delta in stream:
             text += delta

@@ -45,12 +45,7 @@ class LlmSettings:
         url = env.get("NAMNDSVAR_LLM_URL", "").strip()
         if not url:
             return None
-        model = env.get("NAMNDSVAR_LLM_MODEL", "").strip()
-        if not model:
-            raise ValueError(
-                "NAMNDSVAR_LLM_URL är satt men NAMNDSVAR_LLM_MODEL saknas: ange vilken modell "
-                "tjänsten ska använda, till exempel NAMNDSVAR_LLM_MODEL=llama3.1."
-            )
+        model = env.get("NAMNDSVAR_LLM_MODEL", "").strip()  # "": the endpoint's first model
         key = env.get("NAMNDSVAR_LLM_KEY", "").strip()
         settings = cls(url=url, model=model, key=key if key else None)
         timeout = env.get("NAMNDSVAR_LLM_TIMEOUT", "").strip()
@@ -66,6 +61,37 @@ class LlmSettings:
     @property
     def endpoint(self) -> str:
         return f"{self.url.rstrip('/')}/chat/completions"
+
+    @property
+    def models_endpoint(self) -> str:
+        return f"{self.url.rstrip('/')}/models"
+
+
+def with_model(settings: LlmSettings) -> LlmSettings:
+    """``settings`` naming a model: its own, or the first one the endpoint lists
+    (``GET …/models``), so that setting ``NAMNDSVAR_LLM_URL`` alone is enough."""
+    if settings.model:
+        return settings
+    url = settings.models_endpoint
+    headers = {"Authorization": f"Bearer {settings.key}"} if settings.key else {}
+    timeout = httpx.Timeout(settings.first_token_timeout, connect=settings.connect_timeout)
+    try:
+        response = httpx.get(url, headers=headers, timeout=timeout)
+        response.raise_for_status()
+        listed = response.json().get("data") or []
+        model = next(str(m["id"]) for m in listed if isinstance(m, dict) and m.get("id"))
+    except httpx.HTTPError as e:
+        raise LlmUnavailable(
+            f"Språkmodellen på {settings.url} kunde inte nås för att välja modell ({e}); "
+            "ange den med NAMNDSVAR_LLM_MODEL.",
+            url=url,
+            reason="connect",
+        ) from e
+    except (ValueError, KeyError, StopIteration, AttributeError) as e:
+        raise LlmUnavailable(
+            f"{url} listar ingen modell; ange den med NAMNDSVAR_LLM_MODEL.", url=url, reason="http"
+        ) from e
+    return replace(settings, model=model)
 
 
 def _seconds_from(value: str) -> float:

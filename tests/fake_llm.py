@@ -40,6 +40,15 @@ class Handler(BaseHTTPRequestHandler):
         )
         self.server.fake.reply(self)
 
+    def do_GET(self) -> None:
+        """``GET /v1/models``: the models the server offers."""
+        body = json.dumps({"object": "list", "data": [{"id": "testmodell"}]}).encode()
+        self.send_response(200 if self.path.endswith("/models") else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

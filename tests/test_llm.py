@@ -25,7 +25,7 @@ from fake_llm import (
 
 from answer.compose import compose
 from answer.generate import Draft, GeneratedAnswer, generate
-from answer.llm import LlmSettings, LlmUnavailable, stream_chat
+from answer.llm import LlmSettings, LlmUnavailable, stream_chat, with_model
 from answer.records import Answer
 from answer.verify import SUPPORT, verify
 from index.records import Hit
@@ -185,8 +185,8 @@ def test_an_answer_that_never_ends_is_cut_at_the_total_timeout(fake: FakeModel) 
 def test_settings_from_the_environment() -> None:
     assert LlmSettings.from_env({}) is None
     assert LlmSettings.from_env({"NAMNDSVAR_LLM_URL": ""}) is None
-    with pytest.raises(ValueError, match="NAMNDSVAR_LLM_MODEL"):
-        LlmSettings.from_env({"NAMNDSVAR_LLM_URL": "http://127.0.0.1:11434/v1"})
+    alone = LlmSettings.from_env({"NAMNDSVAR_LLM_URL": "http://127.0.0.1:11434/v1"})
+    assert alone is not None and alone.model == ""  # the endpoint's first model, when asked
     env = {"NAMNDSVAR_LLM_URL": "http://127.0.0.1:11434/v1/", "NAMNDSVAR_LLM_MODEL": "llama"}
     plain = LlmSettings.from_env(env)
     assert plain is not None and plain.key is None and plain.first_token_timeout == 20.0
@@ -386,3 +386,19 @@ def test_no_passages_asks_no_model() -> None:
     [final] = list(generate(QUESTION, [], extractive, settings(url)))
     assert isinstance(final, GeneratedAnswer)
     assert final.answer == extractive and final.notice is None
+
+
+def test_with_only_the_url_the_endpoints_first_model_is_used(fake: FakeModel) -> None:
+    fake.reply = events("Socialnämnden beslutar att förlänga avtalet om färdtjänst [2].")
+    only_url = LlmSettings(url=fake.url, model="", first_token_timeout=5.0, total_timeout=15.0)
+    assert with_model(only_url).model == "testmodell"
+    progress = list(generate(QUESTION, HITS, compose(QUESTION, HITS), only_url))
+    final = progress[-1]
+    assert isinstance(final, GeneratedAnswer) and final.model == "testmodell"
+    assert fake.requests[-1]["body"]["model"] == "testmodell"
+
+
+def test_a_url_that_lists_no_models_falls_back_with_a_notice() -> None:
+    nowhere = LlmSettings(url=f"http://127.0.0.1:{closed_port()}/v1", model="")
+    with pytest.raises(LlmUnavailable, match="NAMNDSVAR_LLM_MODEL"):
+        with_model(nowhere)
