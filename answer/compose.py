@@ -6,11 +6,22 @@ passages do not support an answer, the answer says so and cites nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from answer.cite import citation, near_identical, twins
-from answer.evidence import ANAPHORA, DATE, MONEY, Candidate, candidates, is_heading, matches, stems
+from answer.evidence import (
+    ANAPHORA,
+    DATE,
+    LIST_ITEM,
+    MONEY,
+    Candidate,
+    candidates,
+    is_heading,
+    matches,
+    stems,
+)
 from answer.question import Question, analyse
 from answer.records import Answer, Citation
 from answer.versions import Version, in_force, versions
@@ -18,6 +29,11 @@ from index.lexical import STOP
 from index.records import Hit
 
 MAX_CHARS = 800
+EXACT_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:januari|februari|mars|april|maj|juni|juli|augusti|"
+    r"september|oktober|november|december)\s+\d{4}\b",
+    re.IGNORECASE,
+)
 NO_ANSWER = (
     "Dokumenten besvarar inte frågan. Jag hittar inget stöd i de indexerade handlingarna "
     "för ett svar; de närmaste träffarna visas som passager, men ingen av dem säger detta."
@@ -114,22 +130,32 @@ def _select(ranked: Sequence[Candidate], settings: ComposeSettings, kind: str) -
 
 def _detail(best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
     """For a decision: the sentence of the same item that gives its date or amount and
-    speaks of the same thing (the decision, the date, the amount)."""
+    speaks of the same thing (the decision, the date, the amount). The same decision often
+    stands in several items (the notice of a meeting, the case's report): any of them."""
     if DATE.search(best.sentence.text) or MONEY.search(best.sentence.text):
         return None
     topic = stems(best.sentence.text)
+    items = {(best.hit.source, best.hit.title)} | {
+        (c.hit.source, c.hit.title)
+        for c in ranked
+        if c.hit.id != best.hit.id and _same_words(c.sentence.text, best.sentence.text)
+    }
     same_item = [
         c
         for c in ranked
         if c is not best
-        and c.hit.source == best.hit.source
-        and c.hit.title == best.hit.title
+        and (c.hit.source, c.hit.title) in items
         and (DATE.search(c.sentence.text) or MONEY.search(c.sentence.text))
         and not is_heading(c.sentence.text)
     ]
     scored = [(_shared(topic, stems(c.sentence.text)), c) for c in same_item]
     scored = [(n, c) for n, c in scored if n >= 3]
-    return max(scored, key=lambda nc: (nc[0], -nc[1].rank))[1] if scored else None
+    # A real date or amount beats words about time ("löper ut"), then more shared words.
+    return max(scored, key=lambda nc: (_exact(nc[1]), nc[0], -nc[1].rank))[1] if scored else None
+
+
+def _exact(c: Candidate) -> bool:
+    return bool(EXACT_DATE.search(c.sentence.text) or MONEY.search(c.sentence.text))
 
 
 def _shared(topic: set[str], other: set[str]) -> int:
@@ -148,11 +174,19 @@ def _neighbours(
             for i in range(best.index + 1, best.index + settings.max_sentences + 1)
             if i in same
         ]
+    if LIST_ITEM.match(best.sentence.text):  # one item of a list: the list is the answer
+        items = [i for i in range(best.index - 1, -1, -1) if _item(same.get(i))][::-1]
+        items += [i for i in range(best.index + 1, best.index + 4) if _item(same.get(i))]
+        out += [same[i] for i in items][: settings.max_sentences]
     if ANAPHORA.search(best.sentence.text) and best.index - 1 in same:
         out.append(same[best.index - 1])  # "detta belopp" needs the sentence it points to
     if best.index + 1 in same and same[best.index + 1].kind_evidence:
         out.append(same[best.index + 1])  # the amount after the rule, the date after the act
     return out
+
+
+def _item(c: Candidate | None) -> bool:
+    return c is not None and bool(LIST_ITEM.match(c.sentence.text))
 
 
 def _add(chosen: list[Candidate], c: Candidate, settings: ComposeSettings) -> None:

@@ -42,6 +42,8 @@ REQUIRES = re.compile(r"\b(krävs|måste|förutsätter|villkor\w*|förutsättnin
 LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|[•▪●*–-])\s")
 ANAPHORA = re.compile(r"\b(detta|denna|dessa|därmed|därför)\b|^(Det|Den|De|Där|Då)\b")
 INTRO = re.compile(r"(?:följande(?: beslut)?\.?|:)$", re.IGNORECASE)
+LISTS_OF_DOCUMENTS = frozenset({"Bilagor", "Bilaga", "Beslutsunderlag", "Handlingar"})
+ASKS_DOCUMENTS = re.compile(r"\b(bilag\w*|underlag\w*|handling\w*|dokument\w*)\b", re.I)
 NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+\b")
 
 
@@ -122,6 +124,8 @@ def _score(
         score -= _form_penalty(text)
     if is_heading(text) and not opens_list:
         score = -1.0  # a heading names a subject; it never answers
+    if hit.section in LISTS_OF_DOCUMENTS and not ASKS_DOCUMENTS.search(question.text):
+        score -= 0.5  # "3. Yttrande över … daterad 2019-10-01" names a document, says nothing
     return Candidate(hit, rank, sentence, score, coverage, support, names_period, evidence, index)
 
 

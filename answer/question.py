@@ -40,7 +40,14 @@ ASKS_WHEN = re.compile(
 )
 """A question that opens by asking when wants a date, whatever it is about ("Senast när ska
 bidraget redovisas?" asks for a deadline, not an amount)."""
-WHO = re.compile(r"\b(vem|vilka|vilken person|valdes|ansvarig\w*)\b", re.IGNORECASE)
+WHO = re.compile(
+    r"\b(vem|vilken person|valdes|ansvarig\w*)\b"
+    r"|\bvilka\s+(?:är|var|ska|skall|har|hade|kan|får|ingår|ingick|deltar|sitter|blev|"
+    r"ansvarar|företräder|\w+(?:des|tes|ades|ogs|ågs|dde))\b",
+    re.IGNORECASE,
+)
+"""Who: "vem", and "vilka" before a verb ("Vilka valdes …?"); "Vilka bilagor …?" asks for
+things."""
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 MONTH_YEAR = re.compile(
     r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"

@@ -48,6 +48,8 @@ BOUNDARY = re.compile(
     r"(?<=[.!?])\s+(?=[\"”»(]?[A-ZÅÄÖ0-9•\-–])|\s+(?=[•▪●]\s)|(?<=:)\s+(?=[-–•]\s)"
 )
 MAX_CHARS = 400
+NUMBERING = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)]|\d{1,2}(?:\.\d{1,2})+\.?")
+"""A list item's or a heading's number: no sentence ends after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,8 @@ def _split_line(text: str) -> list[Sentence]:
     start = 0
     for match in BOUNDARY.finditer(text):
         piece = text[start : match.start()]
-        if _ends_in_abbreviation(piece):
-            continue
+        if _ends_in_abbreviation(piece) or NUMBERING.fullmatch(piece.strip()):
+            continue  # "t.ex. Socialnämnden", "1. Rekommendation …"
         sentences.extend(_bounded(text, start, match.start()))
         start = match.end()
     sentences.extend(_bounded(text, start, len(text)))

@@ -147,3 +147,72 @@ def test_an_introduction_brings_its_list_and_one_marker_closes_the_run() -> None
 def test_an_amount_question_needs_an_amount_of_money() -> None:
     answer = compose("Vilket belopp betalar kommunen för färdtjänsten?", [DECISION])
     assert not answer.answered
+
+
+def test_which_things_is_not_a_question_about_people() -> None:
+    assert analyse("Vilka bilagor hörde till tjänsteutlåtandet?").kind == "other"
+    assert analyse("Vilka valdes till presidium för 2021–2022?").kind == "who"
+    assert analyse("Vad kostar det per resa?").kind == "payment"
+
+
+def test_a_decision_gets_its_date_from_the_report_that_repeats_it() -> None:
+    notice = hit(
+        "kallelse",
+        "Äldrenämnden beslutar att inleda upphandling av korttidsplatser genom att förlänga "
+        "nuvarande ramavtal.",
+        section="Förslag till beslut",
+        title="Kallelse till äldrenämnden",
+    )
+    report = hit(
+        "skrivelse",
+        "Äldrenämnden beslutar att inleda upphandling av korttidsplatser genom att förlänga "
+        "nuvarande ramavtal. Ny upphandling är påbörjad men hinner inte bli klar innan det "
+        "nuvarande avtalet löper ut. Upphandlingen gäller därför förlängning av det nuvarande "
+        "ramavtalet till och med den 28 februari 2023.",
+        section="Sammanfattning",
+        title="Direktupphandling av korttidsplatser",
+        line_start=60,
+    )
+    answer = compose("Vad föreslås äldrenämnden besluta om korttidsplatser?", [notice, report])
+    assert answer.answered and "28 februari 2023" in answer.text
+    assert "löper ut" not in answer.text  # a real date beats words about time
+
+
+def test_an_item_of_a_list_brings_the_rest_of_the_list() -> None:
+    attachments = hit(
+        "bilagor",
+        "1. Rekommendation från Storsthlm daterad 2019-06-18\n"
+        "2. Regional överenskommelse om utskrivning från sluten vård\n"
+        "3. Yttrande från Kommunalförbundet sjukvård och omsorg i Norrtälje",
+        section="Bilagor",
+        title="Regional överenskommelse – tjänsteutlåtande",
+    )
+    answer = compose(
+        "Vilka bilagor hörde till tjänsteutlåtandet om den regionala överenskommelsen?",
+        [attachments],
+    )
+    assert answer.answered
+    for item in ("Rekommendation", "Regional överenskommelse", "Yttrande"):
+        assert item in answer.text
+
+
+def test_a_list_of_attachments_does_not_answer_a_question_about_something_else() -> None:
+    attachments = hit(
+        "lista",
+        "3. Yttrande över överenskommelsen om utskrivningsklara patienter i Norrtälje "
+        "daterat 2019-10-01 från kommunalförbundet sjukvård och omsorg",
+        section="Bilagor",
+        title="Tjänsteutlåtande",
+    )
+    statement = hit(
+        "yttrande",
+        "Sedan lång tid tillbaka finns inga utskrivningsklara patienter från Norrtälje kvar "
+        "på Norrtälje sjukhus.",
+        section="Rekommendation och synpunkter",
+        title="Yttrande från kommunalförbundet",
+        line_start=80,
+    )
+    answer = compose(
+        "Finns det utskrivningsklara patienter kvar på Norrtälje sjukhus?", [attachments, statement]
+    )
+    assert answer.answered and answer.text.startswith("Sedan lång tid tillbaka")
