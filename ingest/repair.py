@@ -28,6 +28,11 @@ LETTERS = re.compile(
 (``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a number, an
 e-mail address or a web address (``norrtalje.se``)."""
 PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
+FALLBACK_MIN = 4
+"""Shorter words are not searched with unseen confusions: too many short words lie one
+unseen reading away, and context cannot choose among them (``tna`` → ``så``? ``två``?)."""
+ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,5}$")
+"""``KSON``, ``VIS``, ``IVO``: names, not damaged words; left as they stand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,8 @@ class Repairer:
         for i, token in enumerate(tokens):
             head, core, tail = split_punctuation(token)
             following = split_punctuation(tokens[i + 1])[1] if i + 1 < len(tokens) else ""
-            fixed = self.correct(core, last, following) if LETTERS.match(core) else core
+            repairable = LETTERS.match(core) and not ACRONYM.match(core)
+            fixed = self.correct(core, last, following) if repairable else core
             out.append(head + fixed + tail)
             last = fixed.lower() if fixed else last
         return " ".join(_join_split_words(out, self.vocabulary))
@@ -109,7 +115,8 @@ class Repairer:
                 budget = min(budget, reach)
             cached = self._search(word, self.channel.rules, budget, settings.max_edits)
             unexplained = all(cost >= settings.guess for _, cost in cached)
-            if own is None and unexplained and not self.vocabulary.looks_inflected(word):
+            wide = own is None and unexplained and len(word) >= FALLBACK_MIN
+            if wide and not self.vocabulary.looks_inflected(word):
                 wider = self._search(
                     word, self.channel.fallback, settings.fallback_budget, settings.fallback_edits
                 )
