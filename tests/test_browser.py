@@ -24,23 +24,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from app import PLACEHOLDER
+from bench.browser import CHROMIUM, FLAGS
 from bench.scans import FONT_PATH
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "data" / "socialnamnd_utdrag.txt"
 ARTIFACTS = Path(os.environ.get("NAMNDSVAR_ARTIFACTS", ROOT / "test-artifacts" / "browser"))
-PLACEHOLDER = "Ställ en fråga om nämndernas handlingar …"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-"""This machine's network is closed: without these Chromium keeps trying to reach Google."""
 ANSWER_WAIT = 60_000
 INDEX_WAIT = 240_000
 
