@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import app
+from answer import cards
 from index.catalog import catalog
 from index.store import StoredPassage
 from index.uploads import MAX_BYTES, UPLOADS, UploadProblem, check, inside, safe_name, save
@@ -104,5 +105,5 @@ def test_the_catalogue_describes_each_document() -> None:
     assert scan.ocr_share == pytest.approx(2 / 3)
     assert scan.repaired_passages == 1 and scan.damage > 0.25
     assert (text.pages, text.titles, text.damage) == (None, ("Verksamhetsbidrag",), 0.0)
-    rows = app.document_rows(documents)
+    rows = cards.document_rows(documents)
     assert rows[1][3] == "22 oktober 2019" and rows[1][5] == "67%"

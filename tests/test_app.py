@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import app
+from answer import cards
 from answer.generate import Draft, GeneratedAnswer
 from answer.records import Answer, Citation
 from index.filters import Facets, FilterProblem, Filters
@@ -67,7 +68,7 @@ def answer(*citations: Citation, answered: bool = True, text: str | None = None)
 
 
 def test_highlight_marks_the_quote_across_a_line_break() -> None:
-    marked = app.highlight(CONTEXT, QUOTE)
+    marked = cards.highlight(CONTEXT, QUOTE)
     assert marked.startswith(
         "<mark>Socialnämnden beslutar att avveckla\nsamarbetet med YAP Inc.</mark>"
     )
@@ -77,20 +78,20 @@ def test_highlight_marks_the_quote_across_a_line_break() -> None:
 
 def test_highlight_escapes_document_text() -> None:
     context = "Före <script>alert('å')</script> & efter: ”Kommunfullmäktige” beslutar."
-    marked = app.highlight(context, "”Kommunfullmäktige” beslutar.")
+    marked = cards.highlight(context, "”Kommunfullmäktige” beslutar.")
     assert "<script>" not in marked
     assert "&lt;script&gt;alert(&#x27;å&#x27;)&lt;/script&gt; &amp; efter" in marked
     assert marked.endswith("<mark>”Kommunfullmäktige” beslutar.</mark>")
 
 
 def test_highlight_shows_a_quote_missing_from_the_context_on_its_own() -> None:
-    marked = app.highlight("Ärendet gäller <b>färdtjänst</b>.", "Nämnden godkänner <avtalet>.")
+    marked = cards.highlight("Ärendet gäller <b>färdtjänst</b>.", "Nämnden godkänner <avtalet>.")
     assert marked.startswith("<mark>Nämnden godkänner &lt;avtalet&gt;.</mark>")
     assert "Ärendet gäller &lt;b&gt;färdtjänst&lt;/b&gt;." in marked
 
 
 def test_card_shows_metadata_location_file_and_other_sources() -> None:
-    card = app.citation_card(
+    card = cards.citation_card(
         citation(
             title="Yttrande <över> ”Ds 2019:3” & äldreomsorg",
             also=("corpus/arkiv/sn_kopia.txt",),
@@ -108,7 +109,7 @@ def test_card_of_a_pdf_page_leaves_unknown_metadata_out() -> None:
     pdf = citation(
         source="corpus/kf.pdf", page=3, line_start=None, line_end=None, dnr=None, date=None
     )
-    card = app.citation_card(pdf)
+    card = cards.citation_card(pdf)
     assert "Socialnämnden · Beslut · sida 3" in card
     assert "None" not in card and "rad " not in card
 
@@ -122,10 +123,10 @@ def test_card_of_a_scanned_page_says_it_was_read_by_ocr() -> None:
         ocr=True,
         ocr_confidence=91.4,
     )
-    card = app.citation_card(scanned)
+    card = cards.citation_card(scanned)
     assert "sida 3 (OCR)" in card
     assert "Läst med OCR från en skannad sida (Tesseract 91 %)" in card
-    assert "OCR" not in app.citation_card(citation(source="arkiv/protokoll.pdf", page=3))
+    assert "OCR" not in cards.citation_card(citation(source="arkiv/protokoll.pdf", page=3))
 
 
 def test_card_of_a_repaired_quote_shows_the_scans_words_beside_it() -> None:
@@ -135,22 +136,22 @@ def test_card_of_a_repaired_quote_shows_the_scans_words_beside_it() -> None:
         context="Kommunen ska betala 7 800 kronor per dygn.",
         repaired=True,
     )
-    card = app.citation_card(repaired)
+    card = cards.citation_card(repaired)
     assert "Skannad text före OCR-reparation" in card
     assert "<q>Kommunen ska betala 7 8oo kronor per dygn.</q>" in card
-    assert "före OCR-reparation" not in app.citation_card(citation())
+    assert "före OCR-reparation" not in cards.citation_card(citation())
 
 
 def test_sources_panel_when_the_documents_do_not_answer() -> None:
     unanswered = answer(answered=False, text="Dokumenten besvarar inte frågan.")
-    assert app.sources_html(unanswered) == (
+    assert cards.sources_html(unanswered) == (
         '<p class="nv-empty">Inga källor — dokumenten besvarar inte frågan.</p>'
     )
 
 
 def test_sources_panel_has_one_card_per_citation() -> None:
     two = answer(citation(), citation(n=2, page=5, line_start=None, line_end=None))
-    panel = app.sources_html(two)
+    panel = cards.sources_html(two)
     assert panel.count('class="nv-card"') == 2
     assert "rad 12–24" in panel and "sida 5" in panel
 
@@ -198,7 +199,7 @@ def test_chat_turn_shows_the_answer_with_its_sources_and_keeps_the_turn() -> Non
     assert reply.startswith("Socialnämnden beslutade att avveckla samarbetet med YAP Inc. [1]")
     assert "**Källor**" in reply and "[1] YAP (Youth Advocate Programs, Inc.)" in reply
     assert "rad 12–24" in reply and "corpus/socialnämnden_2019-10-22.txt" in reply
-    assert panel == app.sources_html(answer(citation()))
+    assert panel == cards.sources_html(answer(citation()))
     assert turns == [
         *earlier,
         app.Turn("Vad beslutade socialnämnden om YAP?", panel, answer(citation()).citations),

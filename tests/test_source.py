@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-import app
+from answer import cards
 from answer.records import Citation
 from answer.source import CONTEXT_LINES, LINES_BEFORE, SourceUnavailable, open_source
 from bench.scans import FONT_PATH
@@ -47,7 +47,7 @@ def test_a_text_source_opens_at_the_cited_lines(tmp_path: Path) -> None:
     numbers = [line.number for line in view.lines]
     assert numbers == list(range(40 - LINES_BEFORE, 41 + CONTEXT_LINES + 1))
     assert [line.number for line in view.lines if line.cited] == [40, 41]
-    shown = app.source_view_html(view)
+    shown = cards.source_view_html(view)
     assert '<span class="nv-no">40</span><mark>Socialnämnden beslutar att förlänga</mark>' in shown
     assert "Rad 71 om hälso- och sjukvård." in shown
 
@@ -86,6 +86,6 @@ def test_a_pdf_source_opens_at_its_page_with_the_quote_marked(tmp_path: Path) ->
     elsewhere = open_source(citation(path, page=1, line_start=None, line_end=None))
     assert elsewhere.page_png is not None and not elsewhere.marked
     assert yellow_pixels(elsewhere.page_png) == 0
-    assert "sida 2" in app.source_view_html(view)
+    assert "sida 2" in cards.source_view_html(view)
     with pytest.raises(SourceUnavailable, match="ingen sida 7"):
         open_source(citation(path, page=7, line_start=None, line_end=None))
