@@ -261,10 +261,11 @@ def admin_tab(keeper: Keeper, corpus: Path) -> None:
         elem_id="uppladdning",
     )
     index_button = gr.Button("Indexera", variant="primary", elem_id="indexera")
+    documents = keeper.documents()
     status = gr.Markdown("", elem_id="indexstatus")
     table = gr.Dataframe(
         headers=DOCUMENT_COLUMNS,
-        value=document_rows(keeper.documents()),
+        value=document_rows(documents),
         interactive=False,
         wrap=True,
         column_widths=["24%", "26%", "12%", "14%", "6%", "6%", "6%", "6%"],
@@ -274,7 +275,7 @@ def admin_tab(keeper: Keeper, corpus: Path) -> None:
     with gr.Row():
         chosen = gr.Dropdown(
             label="Ta bort dokument",
-            choices=[d.source for d in keeper.documents()],
+            choices=[d.source for d in documents],
             elem_id="ta-bort-val",
         )
         remove_button = gr.Button("Ta bort", variant="stop", elem_id="ta-bort")

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +60,7 @@ def measure(index: Path, questions: Sequence[Question]) -> BrowserTimes:
     if not CHROMIUM.exists():
         return BrowserTimes((), "Chromium is not installed (make setup installs it)")
     times: list[float] = []
-    with _serving(index) as url, sync_playwright() as p:
+    with serving(index) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(url)
@@ -80,14 +80,19 @@ def measure(index: Path, questions: Sequence[Question]) -> BrowserTimes:
 
 
 @contextmanager
-def _serving(index: Path) -> Iterator[str]:
+def serving(
+    index: Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """``app.py`` on ``index`` on a free port of 127.0.0.1 until the block ends: its URL.
+    ``cwd`` is where it runs (where relative sources are read from), ``env`` extra settings."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    settings = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
     server = subprocess.Popen(
         [sys.executable, str(APP), "--index", str(index), "--port", str(port)],
-        env=env,
+        cwd=cwd,
+        env=settings,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from app import PLACEHOLDER
-from bench.browser import CHROMIUM, FLAGS
+from bench.browser import CHROMIUM, FLAGS, serving
 from bench.scans import FONT_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,12 +43,6 @@ def write_pdf(path: Path, lines: list[str], header: list[str]) -> None:
         y -= 16
     pdf.showPage()
     pdf.save()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -93,36 +84,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(workspace: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "NAMNDSVAR_ADMIN": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--index", "index", "--port", str(port)],
-        cwd=workspace,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"app.py exited: {server.communicate()[0]}")
-            try:
-                with urllib.request.urlopen(f"{url}/config", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail("app.py did not start")
-                time.sleep(0.5)
+    with serving(Path("index"), cwd=workspace, env={"NAMNDSVAR_ADMIN": "1"}) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="module")

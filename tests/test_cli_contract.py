@@ -241,8 +241,8 @@ def test_bad_usage_exits_2(workspace: Path) -> None:
     assert run("answer", "--index", "idx", cwd=workspace).returncode == 2
 
 
-def answer_json(workspace: Path, *args: str) -> dict[str, Any]:
-    proc = run("answer", *args, "--index", "idx", "--json", cwd=workspace)
+def answer_json(workspace: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    proc = run("answer", *args, "--index", "idx", "--json", cwd=workspace, env=env)
     assert proc.returncode == 0, proc.stderr
     return dict(json.loads(proc.stdout))
 
@@ -333,16 +333,7 @@ def test_the_llm_backend_writes_a_checked_answer(
 ) -> None:
     fake.reply = cites_the_decision
     env = {"NAMNDSVAR_LLM_URL": fake.url}  # one setting: the model is the endpoint's first
-    proc = run(
-        "answer",
-        "Vad beslutade socialnämnden om färdtjänsten?",
-        "--index",
-        "idx",
-        "--json",
-        cwd=workspace,
-        env=env,
-    )
-    out = json.loads(proc.stdout)
+    out = answer_json(workspace, "Vad beslutade socialnämnden om färdtjänsten?", env=env)
     assert out["backend"] == "llm" and out["model"] == "testmodell", out["notice"]
     assert out["answer"].startswith("Socialnämnden beslutade att förlänga avtalet")
     assert out["answer"].endswith("[1]")
@@ -357,15 +348,6 @@ def test_an_llm_that_cannot_be_reached_gives_the_extractive_answer(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {"NAMNDSVAR_LLM_URL": f"http://127.0.0.1:{port}/v1", "NAMNDSVAR_LLM_MODEL": "m"}
-    proc = run(
-        "answer",
-        "Vad beslutade socialnämnden om färdtjänsten?",
-        "--index",
-        "idx",
-        "--json",
-        cwd=workspace,
-        env=env,
-    )
-    out = json.loads(proc.stdout)
+    out = answer_json(workspace, "Vad beslutade socialnämnden om färdtjänsten?", env=env)
     assert out["backend"] == "extractive" and "förlänga avtalet" in out["answer"]
     assert out["notice"] and f"127.0.0.1:{port}" in out["notice"]
