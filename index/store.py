@@ -102,6 +102,16 @@ class PassageStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of the passages ``ids`` (those that exist)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        vectors = got["embeddings"]
+        if vectors is None:
+            return {}
+        return {i: list(v) for i, v in zip(got["ids"], vectors, strict=True)}
+
     def nearest(
         self, embedding: Sequence[float], k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
