@@ -1,12 +1,23 @@
 """Indexing files: read each with ingest, embed its passages, replace its old ones in Chroma.
 
 A file whose bytes are unchanged is skipped; a changed one has its old passages removed only
-after its new ones are embedded, so a failure never loses what was indexed.
+after its new ones are embedded, so a failure never loses what was indexed. A file that cannot
+be read is reported with what to do and the others are indexed all the same: nothing a file
+does ends the run.
+
+Crash safety: a run killed while writing a file's passages leaves the file incomplete (each
+passage records how many its file has), and the next run removes it before anything else
+(``PassageStore.remove_incomplete``) and reads it again. BM25 is rebuilt from Chroma's
+passages whenever a searcher opens, so the two cannot disagree.
+
+Files gone from an indexed folder keep their passages unless ``prune`` is asked for
+(``python -m ingest --prune``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +33,7 @@ from index.store import PassageStore
 from ingest.errors import IngestError
 from ingest.ocr import OcrSettings
 from ingest.pipeline import read_source
-from ingest.read import SUFFIXES, file_hash
+from ingest.read import SUFFIXES, ReadLimits, file_hash, read_bytes
 from ingest.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -88,17 +99,58 @@ class IndexReport:
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
-    """Files named, and files under folders named (recursively, sorted)."""
+    """Files named, and files under folders named (recursively, sorted). Symbolic links to
+    folders are followed, but a folder already searched (a link in a loop) is skipped with a
+    warning, so the walk always ends."""
     files: list[Path] = []
     missing: list[Failure] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES))
-        elif path.is_file():
+            found, unreadable = _walk(path)
+            files.extend(found)
+            missing.extend(unreadable)
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             missing.append(Failure(str(path), f"{path}: finns inte; kontrollera sökvägen"))
     return files, missing
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
+    """The files under ``folder`` with a suffix we read, and the folders that could not be."""
+    seen: set[tuple[int, int]] = set()
+    files: list[Path] = []
+    failed: list[Failure] = []
+
+    def unreadable(e: OSError) -> None:
+        where = e.filename or folder
+        failed.append(
+            Failure(
+                str(where),
+                f"{where}: mappen kan inte läsas ({e.strerror}); kontrollera att den finns och "
+                f"går att läsa, och indexera igen",
+            )
+        )
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        try:
+            info = os.stat(top)
+        except OSError as e:  # gone since it was listed
+            unreadable(e)
+            dirs.clear()
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            log.warning(
+                "%s: mappen leder tillbaka till %s, som redan söks igenom (en symbolisk länk i "
+                "en slinga); den hoppas över",
+                top,
+                os.path.realpath(top),
+            )
+            dirs.clear()
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        files.extend(Path(top, n) for n in names if Path(n).suffix.lower() in SUFFIXES)
+    return sorted(files), failed
 
 
 def index_paths(
@@ -107,42 +159,77 @@ def index_paths(
     progress: Progress | None = None,
     rebuild_stale: bool = False,
     ocr: OcrSettings | None = None,
+    limits: ReadLimits | None = None,
+    prune: bool = False,
 ) -> IndexReport:
-    """Index files and folders; ``ocr`` says how scanned pages are read (default: from the
-    environment, see ``OcrSettings.from_env``)."""
+    """Index files and folders; ``ocr`` says how scanned pages are read and ``limits`` how
+    large a file may be (default: from the environment, see ``OcrSettings.from_env`` and
+    ``ReadLimits.from_env``); ``prune`` removes the passages of files gone from the folders."""
     started = time.perf_counter()
     ocr = ocr if ocr is not None else OcrSettings.from_env()
+    limits = limits if limits is not None else ReadLimits.from_env()
     progress = progress if progress is not None else NoProgress()
     embedder = open_embedder(settings.embedder)
     store = PassageStore.open(settings, build_signature(embedder), reset_stale=rebuild_stale)
     files, failed = expand(paths)
-    report = IndexReport(failed=failed)
+    report = IndexReport()
+    for failure in failed:
+        _fail(report, failure.path, failure.error)
+    report.removed += sum(store.remove_incomplete().values())
     known = store.sources()
-    reader = Reader(store, embedder, ocr, progress)
+    reader = Reader(store, embedder, ocr, progress, limits)
     for i, path in enumerate(files):
         name = str(path)
         progress.file_started(name, i, len(files))
         try:
             _index_file(path, name, known, reader, report)
-        except (IngestError, OSError) as e:
-            log.warning("%s", e)
-            report.failed.append(Failure(name, str(e)))
-    report.removed += _forget_vanished(paths, known, store)
+        except IngestError as e:
+            _fail(report, name, str(e))
+        except Exception as e:  # the per-file boundary: one file never ends the run
+            log.debug("%s", name, exc_info=True)
+            _fail(
+                report,
+                name,
+                f"{name}: oväntat fel ({type(e).__name__}: {e}); filen hoppades "
+                f"över, försök igen och rapportera felet om det kommer tillbaka",
+            )
+    report.removed += _forget_vanished(paths, known, store, prune)
     report.passages = store.count()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _forget_vanished(paths: Sequence[Path], known: dict[str, str], store: PassageStore) -> int:
-    """Passages of files that were under a folder being indexed and are gone from it now."""
+def _fail(report: IndexReport, name: str, message: str) -> None:
+    """One line per failed file, in the report and on the log."""
+    line = " ".join(message.split())
+    log.warning("%s", line)
+    report.failed.append(Failure(name, line))
+
+
+def _forget_vanished(
+    paths: Sequence[Path], known: dict[str, str], store: PassageStore, prune: bool
+) -> int:
+    """Passages of files that were under a folder being indexed and are gone from it now:
+    removed with ``prune``, otherwise kept and counted in a warning."""
     folders = [p for p in paths if p.is_dir()]
+    gone = [
+        source
+        for source in known
+        if any(Path(source).is_relative_to(folder) for folder in folders)
+        and not Path(source).is_file()
+    ]
+    if gone and not prune:
+        log.warning(
+            "%d indexerade filer finns inte längre (t.ex. %s); deras passager finns kvar, "
+            "kör med --prune för att ta bort dem",
+            len(gone),
+            gone[0],
+        )
+        return 0
     removed = 0
-    for source in known:
-        path = Path(source)
-        under = any(path.is_relative_to(folder) for folder in folders)
-        if under and not path.is_file():
-            log.warning("%s: filen finns inte längre; dess passager tas bort", source)
-            removed += store.remove(source)
+    for source in gone:
+        log.warning("%s: filen finns inte längre; dess passager tas bort", source)
+        removed += store.remove(source)
     return removed
 
 
@@ -154,6 +241,7 @@ class Reader:
     embedder: BaseEmbedding
     ocr: OcrSettings
     progress: Progress
+    limits: ReadLimits
     _vocabulary: Vocabulary | None = None
 
     @property
@@ -173,7 +261,7 @@ def clean_vocabulary(store: PassageStore) -> Vocabulary:
 def _index_file(
     path: Path, name: str, known: dict[str, str], reader: Reader, report: IndexReport
 ) -> None:
-    if known.get(name) == file_hash(path.read_bytes()):
+    if known.get(name) == file_hash(read_bytes(name, path, reader.limits)):
         report.skipped.append(name)
         return
     progress = reader.progress
@@ -183,6 +271,7 @@ def _index_file(
         reader.ocr,
         lambda done, total: progress.pages_read(name, done, total),
         reader.vocabulary,
+        reader.limits,
     )
     texts = [embedding_text(p.meta.title, p.section, p.text) for p in document.passages]
     vectors: list[list[float]] = []

@@ -1,8 +1,17 @@
-"""Passages in Chroma through LlamaIndex's ChromaVectorStore: on local disk or on a server."""
+"""Passages in Chroma through LlamaIndex's ChromaVectorStore: on local disk or on a server.
+
+Chroma is the only store: the BM25 side is rebuilt from ``PassageStore.all()`` whenever a
+searcher opens or refreshes (``index.search.Searcher``), so the two cannot disagree.
+
+Every passage records how many passages its file has (``source_passages``). A file counts as
+indexed only when all of them are there: a run killed while writing a file's passages leaves it
+incomplete, and ``remove_incomplete`` (called before indexing) takes it out so it is read again.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +28,8 @@ from ingest.records import Passage
 
 log = logging.getLogger(__name__)
 META_FIELDS = ("title", "dnr", "date", "municipality", "committee", "doc_type")
+COMPLETE = "source_passages"
+"""Metadata key: the number of passages of the passage's file, to tell a whole file from part."""
 
 
 class IndexProblem(Exception):
@@ -84,9 +95,42 @@ class PassageStore:
         return {m["source"]: m["file_hash"] for m in got["metadatas"] or [] if m}
 
     def add(self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]]) -> None:
-        nodes: list[BaseNode] = [_node(p, e) for p, e in zip(passages, embeddings, strict=True)]
+        """Add every passage of one or more files at once (Chroma may write them in batches;
+        each records its file's passage count, so a file cut short is seen as incomplete)."""
+        totals = Counter(p.source for p in passages)
+        nodes: list[BaseNode] = [
+            _node(p, e, totals[p.source]) for p, e in zip(passages, embeddings, strict=True)
+        ]
         if nodes:
             self.vectors.add(nodes)
+
+    def remove_incomplete(self) -> dict[str, int]:
+        """Remove the sources whose passages are not all there (a run killed while writing
+        them), that hold two versions of the file, or a position twice; they are read again
+        on the next run. Passages from before the count was recorded are trusted when their
+        positions are distinct. Returns the sources removed, with their passages removed."""
+        got = self.collection.get(include=["metadatas"])
+        versions: dict[str, set[str]] = defaultdict(set)
+        positions: dict[str, list[int]] = defaultdict(list)
+        totals: dict[str, set[int | None]] = defaultdict(set)
+        for meta in got["metadatas"] or []:
+            if not meta:
+                continue
+            source = str(meta["source"])
+            versions[source].add(str(meta.get("file_hash")))
+            positions[source].append(int(meta.get("position", -1)))
+            total = meta.get(COMPLETE)
+            totals[source].add(int(total) if total is not None else None)
+        broken = [
+            source
+            for source in versions
+            if not _whole(versions[source], positions[source], totals[source])
+        ]
+        removed: dict[str, int] = {}
+        for source in broken:
+            log.warning("%s: indexeringen avbröts mitt i filen; den läses in igen", source)
+            removed[source] = self.remove(source)
+        return removed
 
     def remove(self, source: str) -> int:
         got = self.collection.get(where={"source": source}, include=[])
@@ -96,6 +140,8 @@ class PassageStore:
         return len(ids)
 
     def all(self) -> list[StoredPassage]:
+        """Every passage: what the searcher's BM25 is built from, so BM25 holds exactly the
+        passages Chroma holds."""
         got = self.collection.get(include=["documents", "metadatas"])
         return [
             StoredPassage(id=i, text=t or "", metadata=m or {})
@@ -141,19 +187,41 @@ def _collection(client: Any, settings: IndexSettings, build: Mapping[str, str]) 
 def _client(settings: IndexSettings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host is not None:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        headers = (
+            {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
         )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                headers=headers,
+                settings=chroma_settings,
+            )
+        except Exception as e:  # chromadb raises ValueError, httpx errors and more
+            raise IndexUnavailable(
+                f"{settings.describe()} svarar inte ({e}); starta servern "
+                "(`chroma run --path MAPP --host 127.0.0.1`) eller kontrollera CHROMA_HOST "
+                "och CHROMA_PORT"
+            ) from e
     settings.path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
 
 
-def _node(passage: Passage, embedding: Sequence[float]) -> TextNode:
+def _whole(versions: set[str], positions: list[int], totals: set[int | None]) -> bool:
+    """One version of the file, each position once, and (when recorded) all of them."""
+    if len(versions) != 1 or len(set(positions)) != len(positions) or len(totals) != 1:
+        return False
+    (total,) = totals
+    return total is None or sorted(positions) == list(range(total))
+
+
+def _node(passage: Passage, embedding: Sequence[float], total: int) -> TextNode:
     meta: dict[str, Any] = {
         "source": passage.source,
         "file_hash": passage.file_hash,
         "position": passage.position,
         "raw_text": passage.raw_text,
+        COMPLETE: total,
     }
     for key in ("page", "line_start", "line_end", "section", "ocr_confidence"):
         if (value := getattr(passage, key)) is not None:

@@ -1,4 +1,8 @@
-"""``python -m ingest PATH... [--index DIR] [--json]``: index files and folders."""
+"""``python -m ingest PATH... [--index DIR] [--json]``: index files and folders.
+
+A file that cannot be read gets one line on standard error naming it and what to do, and its
+entry under ``failed``; the other files are indexed and the exit status is 1.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from tqdm import tqdm
 from index.build import index_paths
 from index.settings import IndexSettings
 from index.store import IndexProblem
+from ingest.read import ReadLimits
 
 
 class BarProgress:
@@ -53,6 +58,16 @@ class BarProgress:
             self._bar = None
 
 
+class BarSafeHandler(logging.Handler):
+    """Log lines on standard error, each on a line of its own above the progress bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            tqdm.write(self.format(record), file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ingest", description="Indexera PDF-, text- och Markdown-filer."
@@ -67,13 +82,38 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="bygg om indexet om det byggdes med en annan inbäddning eller uppdelning",
     )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="ta bort passagerna för filer som inte längre finns i de angivna mapparna",
+    )
+    parser.add_argument(
+        "--max-pages", help="högsta antal sidor i en PDF (standard 2000, $NAMNDSVAR_MAX_PAGES)"
+    )
+    parser.add_argument(
+        "--max-bytes", help="största fil, t.ex. 200M (standard 200M, $NAMNDSVAR_MAX_BYTES)"
+    )
+    parser.add_argument(
+        "--ocr-timeout",
+        help="högsta antal sekunder OCR per fil (standard 600, $NAMNDSVAR_OCR_TIMEOUT)",
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[BarSafeHandler()])
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its xref repairs: not the user's
     settings = IndexSettings.from_env(args.index)
+    try:
+        limits = ReadLimits.from_env(args.max_bytes, args.max_pages, args.ocr_timeout)
+    except ValueError as e:
+        parser.error(str(e))
     progress = BarProgress()
     try:
         report = index_paths(
-            args.paths or [Path("corpus")], settings, progress, rebuild_stale=args.rebuild_stale
+            args.paths or [Path("corpus")],
+            settings,
+            progress,
+            rebuild_stale=args.rebuild_stale,
+            limits=limits,
+            prune=args.prune,
         )
     except IndexProblem as e:
         print(str(e), file=sys.stderr)
@@ -88,8 +128,6 @@ def main(argv: list[str] | None = None) -> int:
             f"oförändrade, {len(report.failed)} misslyckades; +{report.added} −{report.removed} "
             f"passager, {report.passages} i indexet ({report.seconds:.1f} s)."
         )
-        for failure in report.failed:
-            print(f"FEL {failure.path}: {failure.error}", file=sys.stderr)
         for warning in report.warnings:
             print(f"VARNING {warning.error}", file=sys.stderr)
     return 1 if report.failed or report.warnings else 0

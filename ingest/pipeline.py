@@ -12,7 +12,7 @@ from ingest.errors import EmptyDocument, UnreadablePages
 from ingest.metadata import file_municipality, item_committee, item_date, item_doc_type
 from ingest.ocr import OcrSettings
 from ingest.pdf import PageProgress, PdfText, read_pdf
-from ingest.read import check_suffix, file_hash, read_text
+from ingest.read import ReadLimits, check_suffix, file_hash, read_bytes, read_text
 from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocument
 from ingest.structure import Block, split_blocks
 from ingest.vocabulary import Vocabulary
@@ -30,18 +30,20 @@ def read_source(
     ocr: OcrSettings | None = None,
     progress: PageProgress | None = None,
     vocabulary: Vocabulary | None = None,
+    limits: ReadLimits | None = None,
 ) -> SourceDocument:
     """Read one file into its passages. ``name`` is the source as the user gave it;
     ``progress`` hears of every page of a PDF read or OCR'd; ``vocabulary`` (Swedish and the
-    clean documents already indexed) guides the repair of OCR-damaged text."""
+    clean documents already indexed) guides the repair of OCR-damaged text; ``limits`` bound
+    the file's bytes, pages and OCR time."""
     name = name if name is not None else str(path)
     check_suffix(name, path)
-    data = path.read_bytes()
+    data = read_bytes(name, path, limits)
     digest = file_hash(data)
     problems: tuple[PageProblem, ...] = ()
     pages: int | None = None
     if path.suffix.lower() == ".pdf":
-        pdf = read_pdf(name, path, ocr if ocr is not None else OcrSettings(), progress)
+        pdf = read_pdf(name, path, ocr if ocr is not None else OcrSettings(), progress, limits)
         lines, pages, problems = _pdf_lines(pdf), pdf.page_count, pdf.problems
     else:
         lines = strip_furniture(read_text(name, data))
