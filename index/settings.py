@@ -16,6 +16,8 @@ class IndexSettings:
     path: Path = DEFAULT_INDEX
     chroma_host: str | None = None
     chroma_port: int = 8000
+    chroma_token: str | None = None
+    """Sent as ``Authorization: Bearer …`` to a Chroma server (or the proxy before it)."""
     collection: str = COLLECTION
     fusion: str = "convex"
     """How BM25 and dense rankings are fused: ``convex`` (min-max normalised scores, equal
@@ -27,7 +29,7 @@ class IndexSettings:
     @classmethod
     def from_env(cls, index_dir: str | None = None) -> IndexSettings:
         """Flags first, then ``NAMNDSVAR_INDEX``, ``CHROMA_HOST``, ``CHROMA_PORT``,
-        ``NAMNDSVAR_FUSION`` and ``NAMNDSVAR_EMBEDDER``."""
+        ``CHROMA_TOKEN``, ``NAMNDSVAR_FUSION`` and ``NAMNDSVAR_EMBEDDER``."""
         env_dir = os.environ.get("NAMNDSVAR_INDEX")
         path = (
             Path(index_dir)
