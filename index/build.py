@@ -27,6 +27,7 @@ from typing import Protocol
 from llama_index.core.embeddings import BaseEmbedding
 
 from index.embed import open_embedder
+from index.readahead import ReadAhead
 from index.search import build_signature, embedding_text
 from index.settings import IndexSettings
 from index.store import PassageStore
@@ -161,10 +162,12 @@ def index_paths(
     ocr: OcrSettings | None = None,
     limits: ReadLimits | None = None,
     prune: bool = False,
+    workers: int = 1,
 ) -> IndexReport:
     """Index files and folders; ``ocr`` says how scanned pages are read and ``limits`` how
     large a file may be (default: from the environment, see ``OcrSettings.from_env`` and
-    ``ReadLimits.from_env``); ``prune`` removes the passages of files gone from the folders."""
+    ``ReadLimits.from_env``); ``prune`` removes the passages of files gone from the folders;
+    with ``workers`` > 1 files are read ahead of the embedder in that many processes."""
     started = time.perf_counter()
     ocr = ocr if ocr is not None else OcrSettings.from_env()
     limits = limits if limits is not None else ReadLimits.from_env()
@@ -178,11 +181,29 @@ def index_paths(
     report.removed += sum(store.remove_incomplete().values())
     known = store.sources()
     reader = Reader(store, embedder, ocr, progress, limits)
+    if workers > 1 and len(files) > 1:
+        reader.ahead = ReadAhead(
+            files, workers, ocr, limits, lambda path: not _unchanged(path, known, limits)
+        )
+    try:
+        _index_files(files, known, reader, report)
+    finally:
+        if reader.ahead is not None:
+            reader.ahead.close()
+    report.removed += _forget_vanished(paths, known, store, prune)
+    report.passages = store.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_files(
+    files: Sequence[Path], known: dict[str, str], reader: Reader, report: IndexReport
+) -> None:
     for i, path in enumerate(files):
         name = str(path)
-        progress.file_started(name, i, len(files))
+        reader.progress.file_started(name, i, len(files))
         try:
-            _index_file(path, name, known, reader, report)
+            _index_file(i, path, name, known, reader, report)
         except IngestError as e:
             _fail(report, name, str(e))
         except Exception as e:  # the per-file boundary: one file never ends the run
@@ -193,10 +214,14 @@ def index_paths(
                 f"{name}: oväntat fel ({type(e).__name__}: {e}); filen hoppades "
                 f"över, försök igen och rapportera felet om det kommer tillbaka",
             )
-    report.removed += _forget_vanished(paths, known, store, prune)
-    report.passages = store.count()
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+def _unchanged(path: Path, known: dict[str, str], limits: ReadLimits) -> bool:
+    """The file is indexed as it is now (a file that cannot be read is not)."""
+    try:
+        return known.get(str(path)) == file_hash(read_bytes(str(path), path, limits))
+    except (IngestError, OSError):
+        return False
 
 
 def _fail(report: IndexReport, name: str, message: str) -> None:
@@ -242,6 +267,7 @@ class Reader:
     ocr: OcrSettings
     progress: Progress
     limits: ReadLimits
+    ahead: ReadAhead | None = None
     _vocabulary: Vocabulary | None = None
 
     @property
@@ -259,20 +285,24 @@ def clean_vocabulary(store: PassageStore) -> Vocabulary:
 
 
 def _index_file(
-    path: Path, name: str, known: dict[str, str], reader: Reader, report: IndexReport
+    i: int, path: Path, name: str, known: dict[str, str], reader: Reader, report: IndexReport
 ) -> None:
     if known.get(name) == file_hash(read_bytes(name, path, reader.limits)):
         report.skipped.append(name)
         return
     progress = reader.progress
-    document = read_source(
-        path,
-        name,
-        reader.ocr,
-        lambda done, total: progress.pages_read(name, done, total),
-        reader.vocabulary,
-        reader.limits,
-    )
+    if reader.ahead is not None:
+        document = reader.ahead.document(i, lambda: reader.vocabulary)
+        progress.pages_read(name, document.pages or 1, document.pages or 1)
+    else:
+        document = read_source(
+            path,
+            name,
+            reader.ocr,
+            lambda done, total: progress.pages_read(name, done, total),
+            reader.vocabulary,
+            reader.limits,
+        )
     texts = [embedding_text(p.meta.title, p.section, p.text) for p in document.passages]
     vectors: list[list[float]] = []
     for start in range(0, len(texts), EMBED_BATCH):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -68,6 +69,11 @@ class BarSafeHandler(logging.Handler):
             self.handleError(record)
 
 
+def _env_workers() -> int | None:
+    raw = os.environ.get("NAMNDSVAR_WORKERS") or "1"
+    return int(raw) if raw.isdigit() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ingest", description="Indexera PDF-, text- och Markdown-filer."
@@ -97,7 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         "--ocr-timeout",
         help="högsta antal sekunder OCR per fil (standard 600, $NAMNDSVAR_OCR_TIMEOUT)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processer som läser filer före inbäddningen (standard 1, $NAMNDSVAR_WORKERS)",
+    )
     args = parser.parse_args(argv)
+    workers = args.workers if args.workers is not None else _env_workers()
+    if workers is None or workers < 1:
+        parser.error("--workers / NAMNDSVAR_WORKERS: ange ett heltal från 1 och uppåt")
     logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[BarSafeHandler()])
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its xref repairs: not the user's
     settings = IndexSettings.from_env(args.index)
@@ -114,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             rebuild_stale=args.rebuild_stale,
             limits=limits,
             prune=args.prune,
+            workers=workers,
         )
     except IndexProblem as e:
         print(str(e), file=sys.stderr)

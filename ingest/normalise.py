@@ -48,9 +48,24 @@ def swedish() -> Vocabulary:
 def repair_lines(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> list[Line]:
     """Lines with the damaged stretches (a PDF page, or ``WINDOW`` lines of a text file)
     repaired; ``raw`` stays as it was read."""
+    return repair(lines, vocabulary)[0]
+
+
+def repair(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> tuple[list[Line], bool]:
+    """``repair_lines``, and whether any stretch looked damaged. When none did, a vocabulary
+    that knows more words would not find one either, and the lines come back as they were."""
     vocabulary = vocabulary if vocabulary is not None else swedish()
     groups = _groups(lines)
     verdicts = damaged_windows(["\n".join(lines[i].text for i in g) for g in groups], vocabulary)
+    return _repaired(lines, groups, verdicts, vocabulary), any(verdicts)
+
+
+def _repaired(
+    lines: Sequence[Line],
+    groups: Sequence[Sequence[int]],
+    verdicts: Sequence[bool],
+    vocabulary: Vocabulary,
+) -> list[Line]:
     out = list(lines)
     if not any(verdicts):
         return out

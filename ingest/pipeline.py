@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import chunk, normalise
@@ -36,10 +37,32 @@ def read_source(
     ``progress`` hears of every page of a PDF read or OCR'd; ``vocabulary`` (Swedish and the
     clean documents already indexed) guides the repair of OCR-damaged text; ``limits`` bound
     the file's bytes, pages and OCR time."""
+    return finish(read_lines(path, name, ocr, progress, limits), vocabulary)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadText:
+    """A file's lines as read (PDF text or OCR, cleaned, running headers gone), not yet
+    repaired or split: the stages that need no vocabulary."""
+
+    name: str
+    digest: str
+    lines: tuple[Line, ...]
+    pages: int | None
+    problems: tuple[PageProblem, ...]
+
+
+def read_lines(
+    path: Path,
+    name: str | None = None,
+    ocr: OcrSettings | None = None,
+    progress: PageProgress | None = None,
+    limits: ReadLimits | None = None,
+) -> ReadText:
+    """Read → clean → strip headers and footers."""
     name = name if name is not None else str(path)
     check_suffix(name, path)
     data = read_bytes(name, path, limits)
-    digest = file_hash(data)
     problems: tuple[PageProblem, ...] = ()
     pages: int | None = None
     if path.suffix.lower() == ".pdf":
@@ -56,11 +79,21 @@ def read_source(
                 f"{name}: PDF:en har bara tomma sidor; det finns inget att indexera"
             )
         raise EmptyDocument(f"{name}: filen innehåller ingen text att indexera")
-    lines = normalise.repair_lines(lines, vocabulary)
-    stored = digest + INCOMPLETE if problems else digest
-    passages = describe(name, stored, split_blocks(lines), lines)
+    return ReadText(name, file_hash(data), tuple(lines), pages, problems)
+
+
+def finish(read: ReadText, vocabulary: Vocabulary | None = None) -> SourceDocument:
+    """Repair → split → describe."""
+    lines, damaged = normalise.repair(read.lines, vocabulary)
+    stored = read.digest + INCOMPLETE if read.problems else read.digest
+    passages = describe(read.name, stored, split_blocks(lines), lines)
     return SourceDocument(
-        source=name, file_hash=stored, passages=tuple(passages), pages=pages, problems=problems
+        source=read.name,
+        file_hash=stored,
+        passages=tuple(passages),
+        pages=read.pages,
+        problems=read.problems,
+        damaged=damaged,
     )
 
 

@@ -87,3 +87,6 @@ class SourceDocument:
     problems: tuple[PageProblem, ...] = ()
     """Pages that could not be read; ``file_hash`` then says the file is incomplete, so the
     next run tries it again."""
+    damaged: bool = False
+    """Some of its text looked OCR-damaged and was repaired with the vocabulary it was read
+    with; another vocabulary (more clean documents) may judge and repair it differently."""
