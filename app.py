@@ -60,18 +60,34 @@ CSS = """
 .nv-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 10px 12px; margin-bottom: 10px; }
 .nv-title { font-weight: 600; }
-.nv-meta, .nv-file, .nv-also { font-size: 0.9em; color: var(--body-text-color-subdued); }
-.nv-ocr { font-size: 0.9em; color: #9a5b00; }
-.nv-raw { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 4px; }
+.nv-meta, .nv-file, .nv-also, .nv-raw, .nv-empty, .nv-no { color: #52525b; }
+.dark .nv-meta, .dark .nv-file, .dark .nv-also, .dark .nv-raw, .dark .nv-empty,
+.dark .nv-no { color: #d4d4d8; }
+.nv-meta, .nv-file, .nv-also { font-size: 0.9em; }
+.nv-ocr { font-size: 0.9em; color: #8a4f00; }
+.dark .nv-ocr { color: #fbbf24; }
+.nv-raw { font-size: 0.85em; margin-top: 4px; }
 .nv-context { white-space: pre-wrap; max-height: 16em; overflow-y: auto; margin-top: 6px;
   font-size: 0.92em; }
+.nv-context:focus-visible, .nv-lines:focus-visible { outline: 2px solid #1d4ed8; }
 .nv-context mark { padding: 0 2px; }
-.nv-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.nv-empty { font-style: italic; }
 .nv-lines { font-family: var(--font-mono); font-size: 0.85em; max-height: 28em;
   overflow-y: auto; white-space: pre-wrap; margin-top: 6px; }
-.nv-no { display: inline-block; min-width: 3.5em; color: var(--body-text-color-subdued);
-  user-select: none; }
+.nv-no { display: inline-block; min-width: 3.5em; user-select: none; }
 """
+THEME = gr.themes.Default().set(
+    button_primary_background_fill="*primary_700",
+    button_primary_background_fill_hover="*primary_800",
+    button_primary_text_color="white",
+    button_primary_background_fill_dark="*primary_700",
+    button_primary_background_fill_hover_dark="*primary_800",
+    button_primary_text_color_dark="white",
+    body_text_color_subdued="*neutral_600",
+    body_text_color_subdued_dark="*neutral_300",
+)
+"""Gradio's default look, with primary buttons and subdued text dark enough to read (WCAG AA:
+4.5:1 contrast)."""
 
 Messages = list[dict[str, Any]]
 
@@ -406,7 +422,9 @@ def build_demo(
         with gr.Tabs(elem_id="flikar"):
             with gr.Tab("Fråga", id="fraga"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Samtal", height=520, elem_id="samtal")
+                    chatbot = gr.Chatbot(
+                        label="Samtal", height=520, elem_id="samtal", buttons=["copy", "copy_all"]
+                    )
                     with gr.Row():
                         box = gr.Textbox(
                             placeholder=PLACEHOLDER, show_label=False, scale=5, autofocus=True
@@ -431,7 +449,7 @@ def build_demo(
                             )
                     clear = gr.Button("Rensa samtalet", variant="secondary")
                 with gr.Column(scale=2):
-                    gr.Markdown("### Källor")
+                    gr.Markdown("## Källor")
                     picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
                     panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
                     opener = gr.Dropdown(
@@ -509,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         server_name=args.host,
         server_port=args.port,
         css=CSS,
+        theme=THEME,
         show_error=True,
         auth=logins or None,
         auth_message="Logga in för att fråga nämndernas handlingar." if logins else None,

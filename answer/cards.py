@@ -78,7 +78,10 @@ def citation_card(c: Citation) -> str:
     if c.also:
         also = ", ".join(f'<span title="{esc(s)}">{esc(file_name(s))}</span>' for s in c.also)
         parts.append(f'<div class="nv-also">samma text finns även i {also}</div>')
-    parts.append(f'<div class="nv-context">{highlight(c.context, c.quote)}</div>')
+    parts.append(
+        f'<div class="nv-context" tabindex="0" role="region" aria-label="Citat [{c.n}] i sitt '
+        f'sammanhang">{highlight(c.context, c.quote)}</div>'
+    )
     if c.repaired:
         parts.append(
             '<details class="nv-raw"><summary>Skannad text före OCR-reparation</summary>'
@@ -127,7 +130,9 @@ def source_view_html(view: SourceView) -> str:
         f"{'</mark>' if line.cited else ''}</div>"
         for line in view.lines
     )
-    return f'<div class="nv-source">{head}<div class="nv-lines">{rows}</div></div>'
+    region = 'tabindex="0" role="region" aria-label="Källans rader"'
+    lines = f'<div class="nv-lines" {region}>{rows}</div>'
+    return f'<div class="nv-source">{head}{lines}</div>'
 
 
 DOCUMENT_COLUMNS = [
