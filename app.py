@@ -75,7 +75,19 @@ CSS = """
 .nv-lines { font-family: var(--font-mono); font-size: 0.85em; max-height: 28em;
   overflow-y: auto; white-space: pre-wrap; margin-top: 6px; }
 .nv-no { display: inline-block; min-width: 3.5em; user-select: none; }
+.nv-open { margin-top: 6px; padding: 2px 10px; border: 1px solid #1d4ed8; border-radius: 6px;
+  color: #1d4ed8; background: transparent; cursor: pointer; font-size: 0.9em; }
+.dark .nv-open { color: #93c5fd; border-color: #93c5fd; }
+.nv-open:hover, .nv-open:focus-visible { background: #dbeafe; }
+.dark .nv-open:hover, .dark .nv-open:focus-visible { background: #1e3a8a; }
 """
+OPEN_FROM_CARD = """
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button.nv-open');
+  if (button) { trigger('click', {n: Number(button.dataset.n)}); }
+});
+"""
+"""A card's "Öppna källan" button asks the server to open that citation's source."""
 THEME = gr.themes.Default().set(
     button_primary_background_fill="*primary_700",
     button_primary_background_fill_hover="*primary_800",
@@ -83,6 +95,9 @@ THEME = gr.themes.Default().set(
     button_primary_background_fill_dark="*primary_700",
     button_primary_background_fill_hover_dark="*primary_800",
     button_primary_text_color_dark="white",
+    color_accent="*primary_700",
+    button_cancel_background_fill="#b91c1c",
+    button_cancel_background_fill_hover="#991b1b",
     body_text_color_subdued="*neutral_600",
     body_text_color_subdued_dark="*neutral_300",
 )
@@ -413,6 +428,16 @@ def build_demo(
         image = Image.open(io.BytesIO(view.page_png))
         return source_view_html(view), gr.Image(value=image, visible=True)
 
+    def open_from_card(
+        index: int | None, turns: Turns, event: gr.EventData
+    ) -> tuple[Any, str, Any]:
+        data = event._data if isinstance(event._data, dict) else {}
+        n = data.get("n")
+        if not isinstance(n, int):
+            return gr.skip(), gr.skip(), gr.skip()
+        shown, image = show_source(n, index, turns)
+        return gr.Dropdown(value=n), shown, image
+
     demo = gr.Blocks(title="Nämndsvar", analytics_enabled=False)
     with demo:
         gr.Markdown("# Nämndsvar\nSvar med källhänvisningar ur nämndernas handlingar.")
@@ -451,7 +476,9 @@ def build_demo(
                 with gr.Column(scale=2):
                     gr.Markdown("## Källor")
                     picker = gr.Dropdown(label="Visa källor för fråga", choices=[], visible=False)
-                    panel = gr.HTML(notice_html(SOURCES_HINT), elem_id="kallor")
+                    panel = gr.HTML(
+                        notice_html(SOURCES_HINT), elem_id="kallor", js_on_load=OPEN_FROM_CARD
+                    )
                     opener = gr.Dropdown(
                         label="Öppna källan vid citatet", choices=[], visible=False, elem_id="oppna"
                     )
@@ -471,6 +498,9 @@ def build_demo(
         clear.click(reset, None, outputs, api_visibility="private")
         picker.input(show_turn, [picker, turns], [panel, opener], api_visibility="private")
         opener.input(show_source, [opener, picker, turns], [source, page], api_visibility="private")
+        panel.click(
+            open_from_card, [picker, turns], [opener, source, page], api_visibility="private"
+        )
         gr_api(chat, api_name="chat", concurrency_id="assistant")
     return demo
 

@@ -87,6 +87,9 @@ def citation_card(c: Citation) -> str:
             '<details class="nv-raw"><summary>Skannad text före OCR-reparation</summary>'
             f"<q>{esc(' '.join(c.raw_quote.split()))}</q></details>"
         )
+    parts.append(
+        f'<button type="button" class="nv-open" data-n="{c.n}">Öppna källan [{c.n}]</button>'
+    )
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -123,7 +126,7 @@ def source_view_html(view: SourceView) -> str:
             f"<mark>{esc(' '.join(c.quote.split()))}</mark>"
         )
         return f'<div class="nv-source">{head}<p>{note}</p></div>'
-    rows = "\n".join(
+    rows = "".join(  # no newline between rows: .nv-lines keeps white space
         f'<div class="nv-line{" nv-cited" if line.cited else ""}">'
         f'<span class="nv-no">{line.number}</span>'
         f"{'<mark>' if line.cited else ''}{esc(line.text) or '&nbsp;'}"

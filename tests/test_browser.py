@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -122,6 +123,22 @@ def ask(page: Page, question: str) -> float:
     return seconds
 
 
+def accessible(page: Page, name: str) -> None:
+    """axe-core's WCAG 2.1 AA rules on the page as it stands: no serious or critical
+    violation; the whole report is kept beside the screenshots."""
+    report = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    violations = report.response["violations"]
+    (ARTIFACTS / f"{name}-axe.json").write_text(
+        json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    grave = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not grave, grave
+
+
 def last_answer(page: Page) -> str:
     return page.locator("#samtal [data-testid='bot']").last.inner_text()
 
@@ -138,6 +155,7 @@ def test_01_the_page_opens_in_swedish(page: Page) -> None:
     expect(page.get_by_role("button", name="Fråga", exact=True)).to_be_visible()
     expect(page.get_by_text("Exempel på frågor")).to_be_visible()
     shot(page, "01-start")
+    accessible(page, "01-start")
 
 
 def test_02_an_answer_with_its_source_card(page: Page) -> None:
@@ -149,15 +167,19 @@ def test_02_an_answer_with_its_source_card(page: Page) -> None:
     expect(card).to_contain_text("SN 2023:21")
     expect(card.locator("mark")).to_contain_text("förlänga avtalet")
     shot(page, "02-svar-och-kalla")
+    accessible(page, "02-svar-och-kalla")
     print(f"\nFörsta svarstext efter {seconds * 1000:.0f} ms")
 
 
 def test_03_the_source_opens_at_the_cited_lines(page: Page) -> None:
-    choose(page, "Öppna källan vid citatet", "[1] Avtal om färdtjänst")
+    button = page.locator("#kallor .nv-card").first.get_by_role("button", name="Öppna källan [1]")
+    button.focus()
+    page.keyboard.press("Enter")
     view = page.locator("#kallvisning")
     expect(view.locator(".nv-cited mark").first).to_contain_text("förlänga avtalet")
     expect(view).to_contain_text("socialnamnd.txt")
     shot(page, "03-oppnad-kalla")
+    accessible(page, "03-oppnad-kalla")
 
 
 def test_04_a_follow_up_is_read_with_the_question_before(page: Page) -> None:
@@ -203,6 +225,7 @@ def test_06_an_administrator_uploads_indexes_asks_and_removes(page: Page, worksp
     )
     assert (workspace / "corpus" / "uppladdat" / "Kulturnämnden_beslut_2023.pdf").is_file()
     shot(page, "06-admin-indexerat")
+    accessible(page, "06-admin-indexerat")
 
     page.get_by_role("tab", name="Fråga").click()
     ask(page, "Hur mycket fick Ekby hembygdsförening för utställningen om kvarnarna?")
@@ -226,4 +249,5 @@ def test_07_the_page_works_at_phone_width(page: Page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_placeholder(PLACEHOLDER)).to_be_visible()
     shot(page, "09-mobil")
+    accessible(page, "09-mobil")
     page.set_viewport_size({"width": 1366, "height": 900})
