@@ -43,6 +43,8 @@ NUMBER = re.compile(
     r"(?![\d])"
 )
 WRITTEN_DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+((?:19|20)\d\d)\b", re.I)
+MONTH_YEAR = re.compile(rf"(?<!\d )\b({'|'.join(MONTHS)})\s+((?:19|20)\d\d)\b", re.I)
+"""A month and year with no day before it (``november 2020``)."""
 INSTRUCTION = re.compile(
     r"\b(?:ignorera|bortse från|strunta i|glöm)\b[^.!?\n]{0,40}"
     r"\b(?:instruktion\w*|anvisning\w*|uppmaning\w*|regl\w*|prompt\w*)"
@@ -179,7 +181,18 @@ def _claim(piece: str) -> Iterator[Claim]:
         return
     words = frozenset(t for t in tokens(body) if not any(c.isdigit() for c in t))
     numbers = {_normalise(m.group(0)): m.group(0) for m in NUMBER.finditer(body)}
+    numbers.update((date, m.group(0)) for date, m in _dates(body))
     yield Claim(body, tuple(dict.fromkeys(cites)), words, numbers)
+
+
+def _dates(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Written dates as a whole: ``1 november 2020`` → ``2020-11-01``; ``november 2020`` →
+    ``2020-11``, so a changed year or month is not hidden by the same number elsewhere."""
+    for m in WRITTEN_DATE.finditer(text):
+        month = MONTHS.index(m.group(2).casefold()) + 1
+        yield f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}", m
+    for m in MONTH_YEAR.finditer(text):
+        yield f"{m.group(2)}-{MONTHS.index(m.group(1).casefold()) + 1:02d}", m
 
 
 def _numbers_in_marker(inside: str) -> list[int]:
@@ -208,12 +221,11 @@ def numbers(text: str) -> frozenset[str]:
     """The numbers of source text, with dates in both forms: ``31 december 2024`` also gives
     ``2024-12-31``, and ``2024-12-31`` also gives ``2024`` and ``31``."""
     found = {_normalise(m.group(0)) for m in NUMBER.finditer(text)}
-    for m in WRITTEN_DATE.finditer(text):
-        month = MONTHS.index(m.group(2).casefold()) + 1
-        found.add(f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}")
-    for date in [n for n in found if "-" in n]:
-        year, _, day = date.split("-")
-        found.update((year, _normalise(day)))  # a month is written as a name, never as "02"
+    found.update(date for date, _ in _dates(text))
+    for date in [n for n in found if n.count("-") == 2]:
+        year, month, day = date.split("-")
+        # a month is written as a name, never as "02"
+        found.update((year, _normalise(day), f"{year}-{month}"))
     return frozenset(found)
 
 

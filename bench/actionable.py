@@ -23,6 +23,7 @@ CONVERSATIONS = Path(__file__).with_name("data") / "conversations.jsonl"
 TOP_K = 5
 COMMITTEES = ("Socialnämnden", "Äldrenämnden", "Kommunstyrelsen", "Kulturnämnden")
 NUMBER = re.compile(r"\d+")
+SENTENCE_END = re.compile(r"([.!?])(\s+)(?=[A-ZÅÄÖ0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,37 +152,45 @@ def measure_citations(assistant: Assistant, questions: Sequence[Question]) -> Ci
             source = next((h for h in hits if _holds(h, quote)), None)
             if source is None:
                 continue
-            sentence = f"{quote} [1]"
+            sentence = cited(quote)
             true_total += 1
-            if verify(sentence, [source]).kept:
+            if not verify(sentence, [source]).dropped:
                 kept += 1
             else:
                 missed.append(f"sann, tappad: {quote}")
-            for wrong in corruptions(quote):
+            for wrong, changed in corruptions(quote):
                 corrupted_total += 1
-                if verify(f"{wrong} [1]", [source]).kept:
+                kept_claims = verify(cited(wrong), [source]).kept
+                if any(changed.casefold() in k.text.casefold() for k in kept_claims):
                     missed.append(f"ändrad, behållen: {wrong}")
                 else:
                     dropped += 1
     return CitationCheck(kept, true_total, dropped, corrupted_total, tuple(missed))
 
 
+def cited(text: str) -> str:
+    """The text with ``[1]`` after each of its sentences, as a model cites."""
+    return SENTENCE_END.sub(r"\1 [1]\2", text.rstrip()) + " [1]"
+
+
 def _holds(hit: Hit, quote: str) -> bool:
     return " ".join(quote.split()) in " ".join(hit.text.split())
 
 
-def corruptions(sentence: str) -> list[str]:
-    """The sentence with its first number changed, and with a committee swapped."""
+def corruptions(sentence: str) -> list[tuple[str, str]]:
+    """The sentence with its first number changed, and with a committee swapped, each with
+    the words changed: the corruption counts as caught when no sentence the check keeps holds
+    them (a quote that spans two sentences may keep its other, true, sentence)."""
     out = []
     number = NUMBER.search(sentence)
     if number is not None:
         value = int(number.group(0))
         changed = str(value + 1 if value % 10 != 9 else value - 1)
-        out.append(sentence[: number.start()] + changed + sentence[number.end() :])
+        out.append((sentence[: number.start()] + changed + sentence[number.end() :], changed))
     for name in COMMITTEES:
         if name.casefold() in sentence.casefold():
             other = next(c for c in COMMITTEES if c != name)
-            out.append(re.sub(name, other, sentence, flags=re.IGNORECASE))
+            out.append((re.sub(name, other, sentence, flags=re.IGNORECASE), other))
             break
     return out
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from llama_index.core.schema import TextNode
 
+from bench.actionable import cited, corruptions
 from bench.baselines import line_span, node_lines
 from bench.datasets import Place, Question, load_questions, parse_ranges
 from bench.metrics import (
@@ -299,3 +300,14 @@ def test_node_lines_uses_offsets_or_finds_the_text() -> None:
     wrong_offsets = TextNode(text="Rad fyra", start_char_idx=0, end_char_idx=8)
     assert node_lines(text, wrong_offsets) == (4, 4)
     assert node_lines(text, TextNode(text="Kommunfullmäktige")) is None
+
+
+def test_a_corruption_names_what_it_changed() -> None:
+    sentence = "Äldrenämnden beviljar 80 000 kronor för 2022."
+    assert corruptions(sentence) == [
+        ("Äldrenämnden beviljar 81 000 kronor för 2022.", "81"),
+        ("Socialnämnden beviljar 80 000 kronor för 2022.", "Socialnämnden"),
+    ]
+    assert cited("Bidraget beviljas. Det redovisas senast 1 november 2022") == (
+        "Bidraget beviljas. [1] Det redovisas senast 1 november 2022 [1]"
+    )

@@ -253,6 +253,25 @@ def test_list_items_and_wrapped_lines_are_sentences_with_their_markers() -> None
     assert [d.reason for d in verified.dropped] == ["Meningen saknar källhänvisning."]
 
 
+def test_a_date_must_stand_whole_not_as_numbers_found_elsewhere() -> None:
+    period = [
+        hit(
+            "p",
+            "Ersättningen för perioden mellan 1 november 2020 och 31 oktober 2021 fastställs "
+            "utifrån länsgenomsnittet.",
+            title="Överenskommelse om utskrivning",
+            section="Beslut",
+        )
+    ]
+    true = "Ersättningen för perioden mellan 1 november 2020 och 31 oktober 2021 fastställs [1]."
+    assert verify(true, period).dropped == ()
+    for changed in ("1 november 2021", "november 2021", "1 oktober 2020"):
+        wrong = true.replace("1 november 2020", changed)
+        verified = verify(wrong, period)
+        assert not verified.kept, changed
+        assert verified.dropped[0].reason == f"Talet {changed} står inte i källa [1]."
+
+
 def test_a_sentence_whose_words_are_mostly_elsewhere_is_dropped() -> None:
     verified = verify("Resebolaget Norrsken AB har fått kritik för sena taxiresor [1].", HITS)
     assert not verified.kept
