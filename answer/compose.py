@@ -63,8 +63,11 @@ def compose(
     it when ``question`` is that follow-up read with the conversation: what it asks for (a
     date, an amount) is taken from the words they wrote."""
     q = analyse(question)
-    if asked is not None and (own := analyse(asked).kind) != "other":
-        q = replace(q, kind=own, wants_money=analyse(asked).wants_money)
+    if asked is not None:
+        own = analyse(asked)
+        q = replace(q, carried=q.stems - own.stems)
+        if own.kind != "other":
+            q = replace(q, kind=own.kind, wants_money=own.wants_money)
     ranked = _evidence_first(
         q, sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start)), settings
     )

@@ -89,6 +89,11 @@ class Found:
     opens_list: bool
 
 
+CARRIED_WEIGHT = 0.25
+"""How much a word a follow-up carried from the conversation counts when its sentences are
+ranked (the passage should speak of it; the sentence that answers need not repeat it)."""
+
+
 def _term_weights(question: Question, per_sentence: list[set[str]]) -> dict[str, float]:
     """Question words that few of the candidate sentences share weigh more: among passages
     about SIP, "kalla" tells the sentences apart, "samordnad individuell plan" does not."""
@@ -109,11 +114,16 @@ def _score(
 ) -> Candidate:
     sentence, opens_list = found.sentence, found.opens_list
     text = sentence.text
-    coverage = _coverage(weights, found.stems)
+    own = {w: x * CARRIED_WEIGHT if w in question.carried else x for w, x in weights.items()}
+    asked = _coverage(own, found.stems)
+    # A follow-up's sentence may cover the question read with the conversation, or what the
+    # person asked now ("Och till vilket datum förlängs det?").
+    coverage = max(_coverage(weights, found.stems), asked)
     support = _coverage(dict.fromkeys(question.stems, 1.0), found.context)
     names_period = _names_period(question, text)
     evidence = _kind_evidence(question, text) or (question.kind == "condition" and opens_list)
-    score = coverage + 0.5 * support + 0.3 / (1 + rank) + _kind_bonus(question, hit, text)
+    score = asked + 0.5 * support + 0.3 / (1 + rank)
+    score += _kind_bonus(question, hit, text)
     if question.predicate and matches(question.predicate, found.stems):
         score += 0.4  # the sentence says the thing asked about is done, and by whom
     if question.kind == "condition" and opens_list:

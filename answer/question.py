@@ -66,6 +66,9 @@ class Question:
     month_years: frozenset[str]
     wants_money: bool
     predicate: str | None
+    carried: frozenset[str] = frozenset()
+    """Words a follow-up took from the conversation, not from what the person wrote now: the
+    passage should speak of them; the sentence that answers need not repeat them."""
 
 
 def analyse(text: str) -> Question:

@@ -216,3 +216,22 @@ def test_a_list_of_attachments_does_not_answer_a_question_about_something_else()
         "Finns det utskrivningsklara patienter kvar på Norrtälje sjukhus?", [attachments, statement]
     )
     assert answer.answered and answer.text.startswith("Sedan lång tid tillbaka")
+
+
+def test_a_follow_up_is_answered_by_the_sentence_with_what_it_asks_now() -> None:
+    """The carried subject (korttidsboende) stands in the passage; the sentence with the date
+    asked for need not repeat it."""
+    passage = hit(
+        "k",
+        "Äldrenämnden beslutar att inleda upphandling av abonnemangsplatser på korttidsboende "
+        "för äldre genom att förlänga nuvarande ramavtal. Direktupphandlingen gäller "
+        "förlängning av ramavtalet med leverantören till och med den 28 februari 2023.",
+        section="Förslag till beslut",
+        title="Abonnemangsplatser korttidsboende",
+    )
+    asked = "Och till vilket datum förlängs det?"
+    resolved = "Till vilket datum förlängs det – äldrenämnden abonnemangsplatser korttidsboende?"
+    answer = compose(resolved, [passage], asked=asked)
+    assert answer.answered
+    assert answer.text.startswith("Direktupphandlingen gäller förlängning")
+    assert "28 februari 2023" in answer.text
