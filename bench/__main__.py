@@ -2,7 +2,8 @@
 
 Steps: index ``corpus/`` afresh (timed) → ask every question of ``corpus_dev.jsonl`` of the
 hybrid assistant, of BM25 alone and of dense search alone (each answered by the project's
-extractive composer) → the same with LlamaIndex's defaults → ``report.md`` and ``results.json``.
+extractive composer) → the same with LlamaIndex's defaults → retrieval on the external
+Swedish sets, SweQUAD-MC and SweFAQ (``bench.external``) → ``report.md`` and ``results.json``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import actionable, browser, ocr, repair
+from bench import actionable, browser, external, ocr, repair
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -71,6 +72,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
     )
     parser.add_argument("--no-ocr", action="store_true", help="hoppa över OCR-mätningarna")
+    parser.add_argument(
+        "--no-external",
+        action="store_true",
+        help="hoppa över de externa mängderna (SweQUAD-MC, SweFAQ)",
+    )
     parser.add_argument(
         "--no-repair", action="store_true", help="hoppa över mätningarna av OCR-reparationen"
     )
@@ -202,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_repair and args.corpus.is_dir():
         log.info("Mäter OCR-reparationen …")
         mended = repair.measure(args.corpus, PAIRS, SWEQUAD_DEV, UNSEEN_PAGES)
+    outside = None
+    if not args.no_external:
+        log.info("Mäter sökningen på SweQUAD-MC och SweFAQ …")
+        outside = external.run(llamaindex=not args.no_llamaindex)
     notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
@@ -217,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         repair=mended,
         actionable=acting,
         browser=in_browser,
+        external=outside,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import actionable, browser, ocr, repair
+from bench import actionable, browser, external_score, ocr, repair
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -46,6 +46,7 @@ class Run:
     repair: repair.RepairResults | None = None
     actionable: actionable.ActionableResults | None = None
     browser: browser.BrowserTimes | None = None
+    external: external_score.ExternalResults | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -73,6 +74,7 @@ def to_json(run: Run) -> dict[str, Any]:
         "browser": None
         if run.browser is None
         else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
+        "external": None if run.external is None else external_score.to_json(run.external),
     }
 
 
@@ -134,6 +136,8 @@ def markdown(run: Run) -> str:
         lines += [*actionable.markdown(run.actionable), ""]
     if run.browser is not None:
         lines += [*browser.markdown(run.browser), ""]
+    if run.external is not None:
+        lines += [*external_score.markdown(run.external), ""]
     return "\n".join(lines)
 
 
