@@ -21,7 +21,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import actionable, browser, external, ocr, repair
+from bench import actionable, browser, external, ingest_speed, ocr, repair
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -72,6 +72,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
     )
     parser.add_argument("--no-ocr", action="store_true", help="hoppa över OCR-mätningarna")
+    parser.add_argument(
+        "--no-ingest-speed",
+        action="store_true",
+        help="hoppa över mätningen av indexeringstakten med 1 och 2 läsare",
+    )
     parser.add_argument(
         "--no-external",
         action="store_true",
@@ -208,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_repair and args.corpus.is_dir():
         log.info("Mäter OCR-reparationen …")
         mended = repair.measure(args.corpus, PAIRS, SWEQUAD_DEV, UNSEEN_PAGES)
+    speed = None
+    if not args.no_ingest_speed and args.corpus.is_dir():
+        log.info("Mäter indexeringstakten med 1 och 2 läsare …")
+        speed = ingest_speed.measure(args.corpus)
     outside = None
     if not args.no_external:
         log.info("Mäter sökningen på SweQUAD-MC och SweFAQ …")
@@ -228,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         actionable=acting,
         browser=in_browser,
         external=outside,
+        ingest_speed=speed,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

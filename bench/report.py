@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import actionable, browser, external_score, ocr, repair
+from bench import actionable, browser, external_score, ingest_speed, ocr, repair
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -47,6 +47,7 @@ class Run:
     actionable: actionable.ActionableResults | None = None
     browser: browser.BrowserTimes | None = None
     external: external_score.ExternalResults | None = None
+    ingest_speed: ingest_speed.IngestSpeed | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -75,6 +76,7 @@ def to_json(run: Run) -> dict[str, Any]:
         if run.browser is None
         else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
         "external": None if run.external is None else external_score.to_json(run.external),
+        "ingest_speed": None if run.ingest_speed is None else run.ingest_speed.to_json(),
     }
 
 
@@ -138,6 +140,8 @@ def markdown(run: Run) -> str:
         lines += [*browser.markdown(run.browser), ""]
     if run.external is not None:
         lines += [*external_score.markdown(run.external), ""]
+    if run.ingest_speed is not None:
+        lines += [*ingest_speed.markdown(run.ingest_speed), ""]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from llama_index.core.schema import TextNode
 from bench.actionable import cited, corruptions
 from bench.baselines import line_span, node_lines
 from bench.datasets import Place, Question, load_questions, parse_ranges
+from bench.ingest_speed import sample
 from bench.metrics import (
     Outcome,
     answer_correct,
@@ -311,3 +312,13 @@ def test_a_corruption_names_what_it_changed() -> None:
     assert cited("Bidraget beviljas. Det redovisas senast 1 november 2022") == (
         "Bidraget beviljas. [1] Det redovisas senast 1 november 2022 [1]"
     )
+
+
+def test_the_ingestion_sample_is_the_smallest_files_within_half_the_corpus(
+    tmp_path: Path,
+) -> None:
+    for name, size in (("a.txt", 100), ("b.txt", 300), ("c.txt", 200), ("d.pdf", 900)):
+        (tmp_path / name).write_text("ö" * (size // 2), encoding="utf-8")
+    (tmp_path / "bild.png").write_bytes(b"\x89PNG" * 1000)
+    assert [p.name for p in sample(tmp_path)] == ["a.txt", "b.txt", "c.txt"]
+    assert [p.name for p in sample(tmp_path, share=0.2)] == ["a.txt", "c.txt"]
