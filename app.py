@@ -140,10 +140,17 @@ class Asker(Protocol):
 # --- the UI --------------------------------------------------------------------------------
 
 
+def shown(text: str) -> str:
+    """Text for the chat's Markdown with its HTML as text: a document's or a question's
+    ``<script>`` or ``<img src=…>`` is shown, not made into an element (which Gradio's
+    sanitiser would only defang: an image would still be fetched from anywhere)."""
+    return html.escape(text, quote=False)
+
+
 def reply_markdown(final: GeneratedAnswer) -> str:
     """The chat's message: how a follow-up was read, the model's notice, the answer."""
     notes = [f"_{html.escape(note)}_" for note in (read_as(final.answer), final.notice) if note]
-    return "\n\n".join([*notes, render_markdown(final.answer)])
+    return "\n\n".join([*notes, shown(render_markdown(final.answer))])
 
 
 def filters_from(
@@ -172,7 +179,7 @@ def answer_states(
     try:
         for state in assistant.answer(question, TOP_K, filters, earlier):
             if isinstance(state, Draft):
-                yield state.text + WRITING, None
+                yield shown(state.text) + WRITING, None
             else:
                 yield reply_markdown(state), state
     except Exception as e:  # the entry point: any failure becomes a message for the user
@@ -190,7 +197,7 @@ def chat_turn(
     """One turn as it happens: the history with the question and the growing answer; at the
     end the sources panel and the turns with this one added (None and the old turns until
     then). Earlier questions of the session are the context a follow-up is read in."""
-    asked = [*history, {"role": "user", "content": question}]
+    asked = [*history, {"role": "user", "content": shown(question)}]
     if assistant.is_empty:
         reply = [*asked, {"role": "assistant", "content": EMPTY_INDEX}]
         yield reply, notice_html(EMPTY_INDEX), [*turns, Turn(question, notice_html(EMPTY_INDEX))]
@@ -553,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     admin = os.environ.get("NAMNDSVAR_ADMIN", "") == "1" or bool(logins)
     demo = build_demo(assistant, assistant if admin else None, Path(args.corpus))
+    # One question (or upload) at a time, all events sharing concurrency_id "assistant":
+    # Searcher.refresh after an upload swaps its passages and BM25 one field at a time, and
+    # two cores gain little from embedding two questions at once. 20 clients asking at once
+    # wait ~2 s at the median (bench/load.py, tests/test_load.py).
     demo.queue(default_concurrency_limit=1).launch(
         server_name=args.host,
         server_port=args.port,

@@ -18,6 +18,12 @@ from index.search import Searcher
 from index.settings import IndexSettings
 from ingest.vocabulary import Vocabulary
 
+MAX_QUESTION = 1000
+"""Characters of a question (and of each earlier one) that are read; the rest is left out. e5
+was trained on at most 512 tokens (about 1,800 characters of Swedish), and the embedder reads
+every token in time that grows faster than the length: a pasted 100,000-character "question"
+held the chat's one queue slot for two minutes. No real question is this long."""
+
 
 @dataclass(slots=True)
 class Assistant:
@@ -66,7 +72,8 @@ class Assistant:
         """The extractive answer to ``question`` from the passages the filters admit;
         ``earlier`` are the conversation's questions before it, oldest first, for reading a
         follow-up."""
-        resolved = resolve(question, resolve_all(earlier))
+        question = question[:MAX_QUESTION]
+        resolved = resolve(question, resolve_all([e[:MAX_QUESTION] for e in earlier]))
         hits = self.searcher.search(resolved, top_k=max(top_k, 1), filters=filters)
         return compose(resolved, hits, asked=question if resolved != question else None)
 

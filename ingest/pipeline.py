@@ -18,7 +18,7 @@ from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocum
 from ingest.structure import Block, split_blocks
 from ingest.vocabulary import Vocabulary
 
-PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-6+ocr-1"
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-7+ocr-1"
 
 
 INCOMPLETE = ":ofullständig"

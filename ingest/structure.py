@@ -307,12 +307,14 @@ def _is_letterhead(text: str) -> bool:
 def _sections(
     item: int, title: str | None, dnr: str | None, kind: str | None, lines: Sequence[Line]
 ) -> list[Block]:
-    """Sections open at their heading lines; the heading names the section and is not text."""
+    """Sections open at their heading lines; the heading names the section and is not text.
+    A "heading" with no text of its own before the next heading or the end is a line of text
+    (``1 Kommunfullmäktige antar budgeten för 2024`` in a numbered list of decisions)."""
     blocks: list[Block] = []
     current: list[Line] = []
     section: str | None = None
-    for line in lines:
-        name = section_name(line.text)
+    for line, heads in zip(lines, _opens_section(lines), strict=True):
+        name = section_name(line.text) if heads else None
         if name is not None:
             if any(x.text.strip() for x in current):
                 blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
@@ -322,3 +324,25 @@ def _sections(
     if any(x.text.strip() for x in current):
         blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
     return blocks
+
+
+def _opens_section(lines: Sequence[Line]) -> list[bool]:
+    """Which lines are headings that open a section with text of its own. A numbered or
+    ``§`` heading followed by another heading (or by nothing) is a line of text, an item of a
+    list; so is a known heading (``Beslut``) with no text before the next heading."""
+    names = [section_name(line.text) for line in lines]
+    heads = [name is not None for name in names]
+    next_named, next_heads = True, True  # after the last line: nothing, as after a heading
+    for i in range(len(lines) - 1, -1, -1):
+        if not lines[i].text.strip():
+            continue
+        if names[i] is not None and not _is_known(lines[i].text):
+            heads[i] = not next_named
+        elif names[i] is not None:
+            heads[i] = not next_heads
+        next_named, next_heads = names[i] is not None, heads[i]
+    return heads
+
+
+def _is_known(text: str) -> bool:
+    return " ".join(text.split()).rstrip(":").strip().casefold() in _SECTION_KEYS
