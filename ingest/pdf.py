@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
+from pypdf.errors import DependencyError, LimitReachedError
 
 from ingest import lexicon
 from ingest.errors import (
@@ -30,6 +30,7 @@ from ingest.errors import (
     NotAPdf,
     OcrFailed,
     OcrTimeout,
+    TooLarge,
     TooManyPages,
 )
 from ingest.ocr import OcrSettings, OcrText, check_tesseract, recognise
@@ -148,6 +149,14 @@ def _text_layers(name: str, path: Path, max_pages: int) -> list[str | None]:
     for i in range(count):
         try:
             layers.append(reader.pages[i].extract_text() or "")
+        except LimitReachedError as e:
+            # pypdf stops a stream that inflates past its limit; pdfium, which decides whether
+            # the page is a scan, would inflate all of it (a "PDF bomb")
+            raise TooLarge(
+                f"{name}: sidan {i + 1} packas upp till mer data än en sida rimligen har "
+                f"({' '.join(str(e).split())[:120]}); filen hoppas över. Spara en ny kopia "
+                f"av den och indexera igen"
+            ) from e
         except Exception:  # a damaged page: its text is read by OCR instead
             layers.append(None)
     return layers
