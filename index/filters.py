@@ -4,10 +4,12 @@ the same test on the BM25 side, so that the top passages are the best *within* t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -171,3 +173,52 @@ def stored_day(date: str | None) -> int | None:
         return day_number(dt.date.fromisoformat(date[:10]))
     except ValueError:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Every passage's facet values and day as arrays, built once when the index opens, so
+    the BM25 side tests a filter on all passages at once (``Filters.admits`` for each one
+    would loop in Python over every passage on every question)."""
+
+    codes: dict[str, npt.NDArray[np.int32]]
+    names: dict[str, dict[str, int]]
+    days: npt.NDArray[np.int64]
+    """The ``day`` number, -1 where a passage has none."""
+
+    @classmethod
+    def of(cls, metas: Sequence[Mapping[str, Any]]) -> Columns:
+        names: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+        codes = {
+            key: np.fromiter(
+                (_code(names[key], meta.get(key)) for meta in metas), np.int32, len(metas)
+            )
+            for key in FACETS
+        }
+        days = np.fromiter(
+            (d if isinstance(d := meta.get(DAY), int) else -1 for meta in metas),
+            np.int64,
+            len(metas),
+        )
+        return cls(codes, names, days)
+
+    def admitted(self, filters: Filters) -> npt.NDArray[np.bool_]:
+        """Which passages the filters admit: ``Filters.admits`` on every passage."""
+        mask = np.ones(len(self.days), dtype=bool)
+        for key, value in filters.values().items():
+            mask &= self.codes[key] == self.names[key].get(value, -2)
+        if filters.date_from is None and filters.date_to is None:
+            return mask
+        mask &= self.days >= 0
+        if filters.date_from is not None:
+            mask &= self.days >= day_number(filters.date_from)
+        if filters.date_to is not None:
+            mask &= self.days <= day_number(filters.date_to)
+        return mask
+
+
+def _code(names: dict[str, int], value: object) -> int:
+    """-1 for no value; otherwise the value's number, given in order of first sight."""
+    if not isinstance(value, str):
+        return -1
+    return names.setdefault(value, len(names))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Sequence
 
 import bm25s
@@ -96,9 +97,9 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.size = len(texts)
-        self._main = _bm25([tokens(t) for t in texts])
-        self._folded = _bm25([folded_tokens(t) for t in texts])
-        self._grams = _bm25([char_grams(t) for t in texts])
+        self._main = _bm25([_interned(tokens(t)) for t in texts])
+        self._folded = _bm25([_interned(folded_tokens(t)) for t in texts])
+        self._grams = _bm25([_interned(char_grams(t)) for t in texts])
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         if self.size == 0:
@@ -107,6 +108,12 @@ class LexicalIndex:
         folded = _scores(self._folded, folded_tokens(query, query=True), self.size)
         grams = _scores(self._grams, char_grams(query, query=True), self.size)
         return _scaled(main + FOLDED_WEIGHT * folded) + _scaled(grams)
+
+
+def _interned(found: list[str]) -> list[str]:
+    """One string object per distinct token: a large index's millions of repeated stems and
+    4-grams would otherwise each be a string of their own while BM25 is built."""
+    return [sys.intern(t) for t in found]
 
 
 def _scaled(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -11,7 +11,7 @@ import numpy.typing as npt
 from llama_index.core.embeddings import BaseEmbedding
 
 from index.embed import open_embedder
-from index.filters import Facets, Filters
+from index.filters import Columns, Facets, Filters
 from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.records import Hit
@@ -58,10 +58,15 @@ class Searcher:
     by_id: dict[str, StoredPassage] = field(default_factory=dict)
     fusion: str = "convex"
     position: dict[str, int] = field(default_factory=dict)
+    columns: Columns = field(default_factory=lambda: Columns.of([]))
 
     def __post_init__(self) -> None:
+        self._index_passages()
+
+    def _index_passages(self) -> None:
         self.by_id = {p.id: p for p in self.passages}
         self.position = {p.id: i for i, p in enumerate(self.passages)}
+        self.columns = Columns.of([p.metadata for p in self.passages])
 
     @classmethod
     def open(cls, settings: IndexSettings) -> Searcher:
@@ -73,10 +78,10 @@ class Searcher:
 
     def refresh(self) -> None:
         """Read the passages again after the index changed (documents added or removed)."""
-        self.passages = self.store.all()
-        self.by_id = {p.id: p for p in self.passages}
-        self.position = {p.id: i for i, p in enumerate(self.passages)}
-        self.lexical = LexicalIndex([lexical_text(p) for p in self.passages])
+        passages = self.store.all()
+        lexical = LexicalIndex([lexical_text(p) for p in passages])
+        self.passages, self.lexical = passages, lexical
+        self._index_passages()
 
     @property
     def passage_count(self) -> int:
@@ -142,20 +147,26 @@ class Searcher:
     ) -> tuple[list[str], dict[str, float], npt.NDArray[np.float32]]:
         scores = self.lexical.scores(query)
         if filters is not None:
-            admitted = np.fromiter(
-                (filters.admits(p.metadata) for p in self.passages), bool, len(self.passages)
-            )
-            scores = np.where(admitted, scores, -1.0).astype(np.float32)
-        order = np.argsort(-scores, kind="stable")[:DEPTH]
-        ids = [self.passages[i].id for i in order if scores[i] > 0]
-        kept = {self.passages[i].id: float(scores[i]) for i in order if scores[i] >= 0}
-        return ids, kept, scores
+            scores = np.where(self.columns.admitted(filters), scores, -1.0).astype(np.float32)
+        order = top(scores, DEPTH)
+        ids = [self.passages[i].id for i in order]
+        return ids, {i: float(scores[self.position[i]]) for i in ids}, scores
 
     def _dense(
         self, embedding: Sequence[float], filters: Filters | None
     ) -> tuple[list[str], dict[str, float]]:
-        found = self.store.nearest(embedding, DEPTH, filters)
+        found = self.store.nearest(embedding, min(DEPTH, len(self.passages)), filters)
         return [i for i, _ in found], dict(found)
+
+
+def top(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
+    """Indexes of the ``k`` best positive scores, best first, ties in index order (as a stable
+    sort of all of them, without sorting them all)."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size > k:
+        kth = np.partition(scores[positive], -k)[-k]
+        positive = positive[scores[positive] >= kth]
+    return positive[np.lexsort((positive, -scores[positive]))][:k]
 
 
 def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:

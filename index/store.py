@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,10 @@ from ingest.records import Passage
 
 log = logging.getLogger(__name__)
 META_FIELDS = ("title", "dnr", "date", "municipality", "committee", "doc_type")
+PAGE = 5000
+"""Passages read from Chroma in one request."""
+LLAMAINDEX_KEYS = ("_node_content", "_node_type", "doc_id", "document_id", "ref_doc_id")
+"""What ChromaVectorStore stores beside our metadata to rebuild its nodes; not read back."""
 COMPLETE = "source_passages"
 """Metadata key: the number of passages of the passage's file, to tell a whole file from part."""
 
@@ -91,8 +95,17 @@ class PassageStore:
 
     def sources(self) -> dict[str, str]:
         """Every indexed source with the hash of the file it was built from."""
-        got = self.collection.get(include=["metadatas"])
-        return {m["source"]: m["file_hash"] for m in got["metadatas"] or [] if m}
+        return {m["source"]: m["file_hash"] for _, _, m in self._rows(["metadatas"]) if m}
+
+    def _rows(self, include: list[str]) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+        """Every passage's id, text (when asked for) and metadata, ``PAGE`` at a time: one
+        request for all of them fails above 32,766 passages ("too many SQL variables")."""
+        for offset in range(0, self.count(), PAGE):
+            got = self.collection.get(include=include, limit=PAGE, offset=offset)
+            texts = got.get("documents") or [None] * len(got["ids"])
+            metas = got.get("metadatas") or [{}] * len(got["ids"])
+            for i, text, meta in zip(got["ids"], texts, metas, strict=True):
+                yield i, text, dict(meta or {})
 
     def add(self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]]) -> None:
         """Add every passage of one or more files at once (Chroma may write them in batches;
@@ -109,11 +122,10 @@ class PassageStore:
         them), that hold two versions of the file, or a position twice; they are read again
         on the next run. Passages from before the count was recorded are trusted when their
         positions are distinct. Returns the sources removed, with their passages removed."""
-        got = self.collection.get(include=["metadatas"])
         versions: dict[str, set[str]] = defaultdict(set)
         positions: dict[str, list[int]] = defaultdict(list)
         totals: dict[str, set[int | None]] = defaultdict(set)
-        for meta in got["metadatas"] or []:
+        for _, _, meta in self._rows(["metadatas"]):
             if not meta:
                 continue
             source = str(meta["source"])
@@ -142,10 +154,9 @@ class PassageStore:
     def all(self) -> list[StoredPassage]:
         """Every passage: what the searcher's BM25 is built from, so BM25 holds exactly the
         passages Chroma holds."""
-        got = self.collection.get(include=["documents", "metadatas"])
         return [
-            StoredPassage(id=i, text=t or "", metadata=m or {})
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            StoredPassage(id=i, text=t or "", metadata=_slim(m))
+            for i, t, m in self._rows(["documents", "metadatas"])
         ]
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
@@ -162,9 +173,8 @@ class PassageStore:
         self, embedding: Sequence[float], k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
         """Ids of the k passages nearest the query among those the filters admit (Chroma's
-        ``where``), with cosine similarity."""
-        k = min(k, self.count())
-        if k == 0:
+        ``where``), with cosine similarity; ``k`` at most the number of passages."""
+        if k <= 0:
             return []
         query = VectorStoreQuery(
             query_embedding=list(embedding),
@@ -173,6 +183,13 @@ class PassageStore:
         )
         result = self.vectors.query(query)
         return list(zip(result.ids or [], result.similarities or [], strict=True))
+
+
+def _slim(meta: dict[str, Any]) -> dict[str, Any]:
+    """A passage's metadata without LlamaIndex's copies of the node (half its size)."""
+    for key in LLAMAINDEX_KEYS:
+        meta.pop(key, None)
+    return meta
 
 
 def _collection(client: Any, settings: IndexSettings, build: Mapping[str, str]) -> Any:

@@ -1,11 +1,23 @@
 """Filters on passage metadata: one test for the BM25 side, the same one for Chroma."""
 
 import datetime as dt
+from typing import Any
 
+import numpy as np
 import pytest
 from llama_index.core.vector_stores.types import FilterOperator
 
-from index.filters import DAY, Facets, FilterProblem, Filters, parse_day, parse_end_day, stored_day
+from index.filters import (
+    DAY,
+    Columns,
+    Facets,
+    FilterProblem,
+    Filters,
+    parse_day,
+    parse_end_day,
+    stored_day,
+)
+from index.search import top
 
 SOCIAL = {"committee": "Socialnämnden", "municipality": "Botkyrka", DAY: 20191022}
 ELDERLY = {"committee": "Äldrenämnden", "municipality": "Nacka", DAY: 20220427}
@@ -53,3 +65,33 @@ def test_facets_list_what_the_index_holds_and_resolve_spelling() -> None:
         facets.resolve("committee", "Kulturnämnden")
     with pytest.raises(FilterProblem, match="okänt filter"):
         facets.resolve("färg", "blå")
+
+
+def test_the_column_test_admits_what_admits_admits() -> None:
+    metas: list[dict[str, Any]] = [
+        {"municipality": "Nacka", "committee": "Äldrenämnden", DAY: 20220427},
+        {"municipality": "Nacka", "committee": "Socialnämnden", DAY: 20191022},
+        {"municipality": "Botkyrka", "committee": "Socialnämnden"},
+        {"committee": "Socialnämnden", "doc_type": "protokoll", DAY: 20210115},
+        {},
+    ]
+    columns = Columns.of(metas)
+    cases = [
+        Filters(),
+        Filters(committee="Socialnämnden"),
+        Filters(municipality="Nacka", committee="Socialnämnden"),
+        Filters(municipality="Järfälla"),
+        Filters(date_from=dt.date(2020, 1, 1)),
+        Filters(committee="Socialnämnden", date_to=dt.date(2020, 12, 31)),
+        Filters(doc_type="protokoll", date_from=dt.date(2021, 1, 15), date_to=dt.date(2021, 1, 15)),
+    ]
+    for filters in cases:
+        assert columns.admitted(filters).tolist() == [filters.admits(m) for m in metas], filters
+
+
+def test_top_takes_the_best_positive_scores_ties_in_order() -> None:
+    scores = np.array([0.0, 2.0, 1.0, 2.0, -1.0, 3.0, 1.0], dtype=np.float32)
+    assert top(scores, 3).tolist() == [5, 1, 3]
+    assert top(scores, 4).tolist() == [5, 1, 3, 2]
+    assert top(scores, 10).tolist() == [5, 1, 3, 2, 6]
+    assert top(np.zeros(4, dtype=np.float32), 3).tolist() == []
