@@ -21,7 +21,7 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import actionable, browser, external, ingest_speed, ocr, repair
+from bench import actionable, browser, external, ingest_speed, load, ocr, repair, scale
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -72,6 +72,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-llamaindex", action="store_true", help="hoppa över LlamaIndex-baslinjen"
     )
     parser.add_argument("--no-ocr", action="store_true", help="hoppa över OCR-mätningarna")
+    parser.add_argument(
+        "--scale",
+        type=scale.parse_ns,
+        default=[],
+        help="mät sökningen över N syntetiska passager, t.ex. 10k,100k (standard: ingen)",
+    )
+    parser.add_argument(
+        "--no-load", action="store_true", help="hoppa över mätningen med 20 samtidiga klienter"
+    )
     parser.add_argument(
         "--no-ingest-speed",
         action="store_true",
@@ -209,6 +218,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("Mäter svarstiden i webbläsaren …")
         in_browser = browser.measure(index_dir, questions)
         scans = None if args.no_ocr else run_ocr(args, index_dir, questions)
+        crowd = None
+        if not args.no_load:
+            log.info("Mäter 20 samtidiga klienter i 60 s …")
+            crowd = load.measure(index_dir)
+        scaled = None
+        if args.scale:
+            log.info("Mäter sökningen över %s syntetiska passager …", args.scale)
+            scaled = scale.run(args.scale, args.out / "scale", index_dir)
+            scale.write(scaled, args.out / "scale")
     mended = None
     if not args.no_repair and args.corpus.is_dir():
         log.info("Mäter OCR-reparationen …")
@@ -238,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         browser=in_browser,
         external=outside,
         ingest_speed=speed,
+        load=crowd,
+        scale=scaled,
     )
     report, results = write(run, args.out)
     log.info("Skrev %s och %s", report, results)

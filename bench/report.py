@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import actionable, browser, external_score, ingest_speed, ocr, repair
+from bench import actionable, browser, external_score, ingest_speed, load, ocr, repair, scale_report
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -48,6 +48,8 @@ class Run:
     browser: browser.BrowserTimes | None = None
     external: external_score.ExternalResults | None = None
     ingest_speed: ingest_speed.IngestSpeed | None = None
+    load: load.LoadResult | None = None
+    scale: scale_report.ScaleResult | None = None
 
 
 def write(run: Run, out: Path) -> tuple[Path, Path]:
@@ -77,6 +79,8 @@ def to_json(run: Run) -> dict[str, Any]:
         else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
         "external": None if run.external is None else external_score.to_json(run.external),
         "ingest_speed": None if run.ingest_speed is None else run.ingest_speed.to_json(),
+        "load": None if run.load is None else run.load.to_json(),
+        "scale": None if run.scale is None else run.scale.to_json(),
     }
 
 
@@ -142,6 +146,10 @@ def markdown(run: Run) -> str:
         lines += [*external_score.markdown(run.external), ""]
     if run.ingest_speed is not None:
         lines += [*ingest_speed.markdown(run.ingest_speed), ""]
+    if run.load is not None:
+        lines += [*load.markdown(run.load), ""]
+    if run.scale is not None:
+        lines += [scale_report.markdown(run.scale), "", "![scale](scale/scale.png)", ""]
     return "\n".join(lines)
 
 

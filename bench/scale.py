@@ -23,14 +23,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import chromadb
-
 from bench.datasets import load_questions
 from bench.scale_measure import Measurement
 from bench.scale_report import ScalePoint, ScaleResult, extrapolate, markdown, metrics, write_chart
 from index.build import index_paths
 from index.lexical import QUESTION_WORDS, STOP, words
 from index.settings import IndexSettings
+from index.store import PassageStore
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +95,11 @@ def run(ns: Sequence[int], out: Path, base: Path, seed: int = 0, keep: bool = Fa
     """Measure every N (smallest first); an N whose extrapolated memory exceeds what the
     machine has free is skipped, with the numbers why."""
     out.mkdir(parents=True, exist_ok=True)
+    # The workers read a copy: the base may be open in this process (python -m bench).
+    copy = out / "work" / "base"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(base, copy)
+    base = copy
     asked = queries()
     query_file = out / "scale-queries.json"
     query_file.write_text(json.dumps(asked, ensure_ascii=False), encoding="utf-8")
@@ -127,8 +131,7 @@ def _available_mb() -> float:
 
 
 def _count(base: Path) -> int:
-    client = chromadb.PersistentClient(path=str(base))
-    return sum(int(c.count()) for c in client.list_collections())
+    return PassageStore.open(IndexSettings(path=base), {}).count()
 
 
 def parse_ns(text: str) -> list[int]:
