@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from indexing import ingest_corpus
 from test_app import AGENDA, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,16 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "corpus" / "uppladdat" / "hemligt.txt").write_text(
         f"Socialnämnden\nProtokoll 2023-01-17\n\nBeslut\n{SECRET}\n", encoding="utf-8"
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "corpus", "--index", "index", "--json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert len(json.loads(done.stdout)["indexed"]) == 2
+    assert len(ingest_corpus(root)["indexed"]) == 2
     return root
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from indexing import ingest_corpus
 from playwright.sync_api import Page, expect, sync_playwright
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -70,16 +69,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "Beslut",
         ],
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "corpus", "--index", "index", "--json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert len(json.loads(done.stdout)["indexed"]) == 2
+    assert len(ingest_corpus(root)["indexed"]) == 2
     return root
 
 

@@ -3,14 +3,11 @@ as text, never run (the same helpers as ``test_browser.py``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from indexing import ingest_corpus
 from playwright.sync_api import Page, expect, sync_playwright
 from test_browser import ARTIFACTS, ask, last_answer, shot
 
@@ -35,17 +32,7 @@ def hostile_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     root = tmp_path_factory.mktemp("xss")
     (root / "corpus").mkdir()
     (root / "corpus" / "vinter.txt").write_text(DOCUMENT, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "corpus", "--index", "index", "--json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        env={**os.environ},
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["indexed"] == ["corpus/vinter.txt"]
+    assert ingest_corpus(root)["indexed"] == ["corpus/vinter.txt"]
     assert CHROMIUM.exists(), "Debian's chromium is missing: `make setup` installs it"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with serving(Path("index"), cwd=root) as url, sync_playwright() as p:

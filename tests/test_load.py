@@ -6,11 +6,10 @@ question's, and the new document is searched as soon as it is indexed."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from indexing import ingest_corpus
 from playwright.sync_api import expect, sync_playwright
 
 from bench.browser import CHROMIUM, FLAGS
@@ -80,16 +79,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, text in DOCUMENTS.items():
         (corpus / name).write_text(text, encoding="utf-8")
     (root / "snorojning.txt").write_text(UPLOADED, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "corpus", "--index", "index", "--json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert len(json.loads(done.stdout)["indexed"]) == len(DOCUMENTS)
+    assert len(ingest_corpus(root)["indexed"]) == len(DOCUMENTS)
     return root
 
 
