@@ -105,6 +105,8 @@ def serving(
             try:
                 with urllib.request.urlopen(f"{url}/config", timeout=2):
                     break
+            except urllib.error.HTTPError:
+                break  # it answers (401 with log-in on): it is up
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise RuntimeError("app.py did not start within 180 s") from None

@@ -4,17 +4,15 @@ chat works after it, and the corpus and index are never served as files, logged 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from indexing import ingest_corpus
-from test_app import AGENDA, free_port
+from test_app import AGENDA
+
+from bench.browser import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 USER, PASSWORD = "anna", "lösen ord"
@@ -37,39 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def url(site: Path) -> Iterator[str]:
-    """app.py with log-in on. (``bench.browser.serving`` waits for /config, which answers
-    401 here, so the wait is for any answer at all.)"""
-    port = free_port()
-    env = {
-        **os.environ,
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "NAMNDSVAR_USERS": f"{USER}:{PASSWORD}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--index", "index", "--port", str(port)],
-        cwd=site,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, f"app.py exited with {server.returncode}"
-            try:
-                httpx.get(f"{address}/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "app.py did not start within 120 s"
-                time.sleep(0.5)
-        yield address
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    """app.py with log-in on."""
+    with serving(Path("index"), cwd=site, env={"NAMNDSVAR_USERS": f"{USER}:{PASSWORD}"}) as url:
+        yield url
 
 
 def file_routes(site: Path) -> list[str]:
