@@ -14,7 +14,6 @@ from test_app import AGENDA
 
 from bench.browser import serving
 
-ROOT = Path(__file__).resolve().parent.parent
 USER, PASSWORD = "anna", "lösen ord"
 SECRET = "Hemlig uppgift: nyckeln ligger under mattan vid Ekby bibliotek."
 REFUSED = {401, 403}
