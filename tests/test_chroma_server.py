@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from indexing import run
 
 from index.search import Searcher
 from index.settings import IndexSettings
@@ -89,18 +90,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server.stop()
 
 
-def python(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-
-
 def cited_file(answer: dict[str, object]) -> str:
     citations = answer["citations"]
     assert isinstance(citations, list) and citations, answer
@@ -112,7 +101,7 @@ def test_index_and_ask_through_a_chroma_server(server: Server, tmp_path: Path) -
     docs.mkdir()
     for name, text in DOCUMENTS.items():
         (docs / name).write_text(text, encoding="utf-8")
-    indexed = python("ingest", "docs", "--json", cwd=tmp_path, env=server.env)
+    indexed = run("ingest", "docs", "--json", cwd=tmp_path, env=server.env)
     assert indexed.returncode == 0, indexed.stderr
     assert json.loads(indexed.stdout)["passages"] >= 2
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from indexing import run as cli
 
 import app
 from answer import cards
@@ -55,15 +56,7 @@ HOSTILE = {
 
 
 def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-    )
+    return cli(*args, cwd=cwd, stdin=stdin, timeout=180)
 
 
 @pytest.fixture(scope="module")
