@@ -149,8 +149,8 @@ class Searcher:
         if filters is not None:
             scores = np.where(self.columns.admitted(filters), scores, -1.0).astype(np.float32)
         order = top(scores, DEPTH)
-        ids = [self.passages[i].id for i in order]
-        return ids, {i: float(scores[self.position[i]]) for i in ids}, scores
+        found = {self.passages[i].id: float(scores[i]) for i in order}
+        return list(found), found, scores
 
     def _dense(
         self, embedding: Sequence[float], filters: Filters | None
