@@ -30,6 +30,8 @@ LONG_DATE = re.compile(
     r"\b([1-9]|[12]\d|3[01])\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )
 MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)?) [Kk]ommun(?:s)?\b")
+DOMAIN = re.compile(r"(?:\bwww[.\s]\s?|@)([a-zåäö-]+)\.\s?se\b", re.IGNORECASE)
+DOMAIN_FOLD = str.maketrans("åäöé", "aaoe")
 CITY = re.compile(r"\b(Stockholms|Göteborgs|Malmö) stad\b")
 COMMITTEE = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]*(?:nämnden|nämnd|styrelsen|fullmäktige)|"
@@ -62,15 +64,33 @@ def find_date(text: str) -> str | None:
 
 
 def file_municipality(lines: Sequence[Line]) -> str | None:
-    """The municipality a file is from: the one it names most often (twice at least)."""
+    """The municipality a file is from. Its own web or e-mail address in a letterhead or
+    footer (``www.norrtalje.se``) names the sender, whatever other municipalities the text
+    mentions; without one, the municipality it names most often (twice at least)."""
     counts: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
     for line in lines:
         counts.update(m.group(1).removesuffix("s") for m in MUNICIPALITY.finditer(line.text))
         counts.update(f"{m.group(1)} stad" for m in CITY.finditer(line.text))
+        domains.update(_fold(m.group(1)) for m in DOMAIN.finditer(line.text))
+    for domain, _ in domains.most_common():
+        named = [name for name in counts if _domain_name(name) == domain]
+        if named:
+            return max(named, key=lambda name: counts[name])
     if not counts:
         return None
     name, n = counts.most_common(1)[0]
     return name if n >= 2 else None
+
+
+def _domain_name(name: str) -> str:
+    """``Norrtälje`` → ``norrtalje``, ``Stockholms stad`` → ``stockholm``: a municipality's
+    name as its web address spells it."""
+    return _fold(name.removesuffix(" stad").removesuffix("s"))
+
+
+def _fold(text: str) -> str:
+    return text.casefold().translate(DOMAIN_FOLD)
 
 
 def item_committee(lines: Sequence[Line]) -> str | None:

@@ -18,7 +18,7 @@ from ingest.records import DocumentMeta, Line, PageProblem, Passage, SourceDocum
 from ingest.structure import Block, split_blocks
 from ingest.vocabulary import Vocabulary
 
-PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-7+ocr-1"
+PIPELINE_VERSION = f"{chunk.VERSION}+{normalise.VERSION}+struct-8+ocr-1"
 
 
 INCOMPLETE = ":ofullständig"
@@ -119,7 +119,12 @@ def describe(
 ) -> list[Passage]:
     """Turn blocks into passages carrying their document's metadata."""
     municipality = file_municipality(lines)
-    titles = {b.heading_dnr: b.title for b in blocks if b.heading_dnr and b.title}
+    titles: dict[str, str] = {}
+    for b in blocks:
+        if b.heading_dnr and b.title:
+            # An agenda's heading names the case as the minutes do; the document under it
+            # may add a subtitle.
+            titles.setdefault(b.heading_dnr, b.title)
     items: dict[int, list[Block]] = {}
     for block in blocks:
         items.setdefault(block.item, []).append(block)
@@ -129,7 +134,7 @@ def describe(
         item_lines = [line for block in item_blocks for line in block.lines]
         first = item_blocks[0]
         title = titles.get(first.heading_dnr) if first.heading_dnr else None
-        date = item_date(item_lines)
+        date = first.date or item_date(item_lines)
         if first.heading_dnr is None and first.title is None:
             # A letterhead before the first item ("Protokoll … Sammanträdesdatum 2022-04-27"):
             # its date is the date of the item right after it.

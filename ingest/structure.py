@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.clean import LETTERHEAD, join_lines
-from ingest.metadata import find_date
+from ingest.metadata import find_date, item_date
 from ingest.records import Line
 
 DNR = re.compile(
@@ -89,6 +89,8 @@ class Block:
     doc_kind: str | None
     section: str | None
     lines: tuple[Line, ...]
+    date: str | None = None
+    """The item's date from its letterhead, which is not part of ``lines``."""
 
 
 def normalise_dnr(text: str) -> str | None:
@@ -132,7 +134,7 @@ def split_blocks(lines: Sequence[Line]) -> list[Block]:
         title, dnr, kind = _describe_item(item_lines)
         heading = _heading_span(item_lines)
         body = [x for i, x in enumerate(item_lines) if i not in heading]
-        blocks.extend(_sections(item, title, dnr, kind, body))
+        blocks.extend(_sections(item, title, dnr, kind, body, item_date(item_lines)))
     return blocks
 
 
@@ -144,8 +146,31 @@ def _heading_span(lines: Sequence[Line]) -> range:
             return range(_heading_start(lines, i), i + 1)
     for i, line in enumerate(lines[:10]):
         if dnr_line(line.text) is not None:
-            return range(_title_start(lines, i), i + 1)
+            below = _title_below(lines, i)
+            return range(_title_start(lines, i), below.stop if below else i + 1)
     return range(0)
+
+
+def _title_below(lines: Sequence[Line], i: int) -> range | None:
+    """The title under a ``Dnr`` line, as a tjänsteskrivelse has it: a short paragraph with
+    no full stop, right before the first section heading (``Förslag till beslut``)."""
+    j = i + 1
+    while j < len(lines) and j - i <= 4 and not lines[j].text.strip():
+        j += 1
+    end = j
+    while end < len(lines) and lines[end].text.strip() and end - j < 3:
+        if section_name(lines[end].text) is not None:
+            break
+        end += 1
+    text = join_lines([x.text for x in lines[j:end]])
+    if end == j or len(text) > 200 or text.endswith(".") or _is_letterhead(text):
+        return None
+    after = end
+    while after < len(lines) and not lines[after].text.strip():
+        after += 1
+    if after >= len(lines) or not _is_known(lines[after].text):
+        return None
+    return range(j, end)
 
 
 def _item_starts(lines: Sequence[Line]) -> list[int]:
@@ -235,6 +260,9 @@ def _describe_item(lines: Sequence[Line]) -> tuple[str | None, str | None, str |
             return _clean_title(title), normalise_dnr(line.text), kind
     for i, line in enumerate(lines[:10]):
         if (found := dnr_line(line.text)) is not None:
+            if (below := _title_below(lines, i)) is not None:
+                title = join_lines([x.text for x in lines[below.start : below.stop]])
+                return _clean_title(title), found, kind
             above = [x.text.strip() for x in lines[_title_start(lines, i) : i]]
             titles = [x for x in above if PARAGRAPH_TITLE.match(x)]
             titles += [x for x in above if x and not _is_letterhead(x)]
@@ -275,7 +303,7 @@ def _first_paragraph_title(lines: Sequence[Line]) -> str | None:
             if paragraph:
                 break
             continue
-        if _is_letterhead(text):
+        if _is_letterhead(text) and not (paragraph and text[:1].islower()):
             paragraph = []
             continue
         paragraph.append(text)
@@ -305,7 +333,12 @@ def _is_letterhead(text: str) -> bool:
 
 
 def _sections(
-    item: int, title: str | None, dnr: str | None, kind: str | None, lines: Sequence[Line]
+    item: int,
+    title: str | None,
+    dnr: str | None,
+    kind: str | None,
+    lines: Sequence[Line],
+    date: str | None,
 ) -> list[Block]:
     """Sections open at their heading lines; the heading names the section and is not text.
     A "heading" with no text of its own before the next heading or the end is a line of text
@@ -317,12 +350,12 @@ def _sections(
         name = section_name(line.text) if heads else None
         if name is not None:
             if any(x.text.strip() for x in current):
-                blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
+                blocks.append(Block(item, title, dnr, kind, section, tuple(current), date))
             section, current = name, []
         else:
             current.append(line)
     if any(x.text.strip() for x in current):
-        blocks.append(Block(item, title, dnr, kind, section, tuple(current)))
+        blocks.append(Block(item, title, dnr, kind, section, tuple(current), date))
     return blocks
 
 

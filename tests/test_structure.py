@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from ingest.clean import clean_chars
-from ingest.metadata import find_date, item_committee, item_date
+from ingest.metadata import file_municipality, find_date, item_committee, item_date
 from ingest.pipeline import read_source
 from ingest.records import Line
 from ingest.structure import normalise_dnr, section_name, split_blocks
@@ -74,6 +74,52 @@ def test_passage_sizes_stay_inside_bounds(tmp_path: Path) -> None:
     sizes = [len(p.text.split()) for p in doc.passages]
     assert len(sizes) > 5
     assert all(60 <= n <= 300 for n in sizes), sizes
+
+
+def test_a_title_under_the_dnr_line_and_the_date_of_the_letterhead_above_it() -> None:
+    text = (
+        "Texten före slutar här.\nLunds kommun\n\nÄldrenämnden\n\n2022-03-16\n"
+        "TJÄNSTESKRIVELSE\nDnr: ÄLN 2021/194\n\nHuvudöverenskommelse om länsövergripande\n"
+        "samverkan kring hälsa, vård och omsorg\n\nFörslag till beslut\n"
+        "Äldrenämnden föreslår att kommunstyrelsen antar överenskommelsen.\n"
+    )
+    blocks = [b for b in split_blocks(lines_of(text)) if b.heading_dnr or b.item]
+    decision = next(b for b in blocks if b.section == "Förslag till beslut")
+    assert decision.title == (
+        "Huvudöverenskommelse om länsövergripande samverkan kring hälsa, vård och omsorg"
+    )
+    assert decision.date == "2022-03-16"
+    assert all("Huvudöverenskommelse" not in x.text for b in blocks for x in b.lines)
+
+
+def test_a_title_above_the_dnr_line_is_kept_when_none_is_under_it() -> None:
+    text = "Val av ombud\nDnr KFN 2021:34\n\nBeslut\nNämnden utser Åsa Öberg till ombud.\n"
+    (block,) = split_blocks(lines_of(text))
+    assert (block.title, block.heading_dnr, block.section) == (
+        "Val av ombud",
+        "KFN 2021:34",
+        "Beslut",
+    )
+
+
+def test_a_one_word_line_that_ends_a_title_is_part_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "skannad.txt"
+    path.write_text(
+        "Regional överenskommelse om samverkan vid\nutskrivning från sluten hälso- och "
+        "sjukvård i Stockholms\nlän\n\nBeslut\nSocialnämnden godkänner överenskommelsen.\n",
+        encoding="utf-8",
+    )
+    passage = next(p for p in read_source(path).passages if p.section == "Beslut")
+    assert passage.meta.title is not None and passage.meta.title.endswith("Stockholms län")
+
+
+def test_the_municipality_whose_web_address_the_document_bears() -> None:
+    body = "För Stockholms stad ska dagar beräknas per stadsdel.\n" * 5
+    footer = "POSTADRESS\nBox 809, 761 28 Norrtälje\nwww norrtalje.se\n"
+    lines = lines_of(body + "Norrtälje kommun och regionen har samverkat.\n" + footer)
+    assert file_municipality(lines) == "Norrtälje"
+    assert file_municipality(lines_of(body)) == "Stockholms stad"
+    assert file_municipality(lines_of(body + "kontakt@storsthlm.se\n")) == "Stockholms stad"
 
 
 def test_dates() -> None:
