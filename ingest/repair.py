@@ -16,6 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from ingest.channel import Channel, Rules, default_channel
 from ingest.numbers import repair_numbers, split_punctuation
 from ingest.vocabulary import Vocabulary
@@ -52,6 +55,11 @@ class RepairSettings:
     """Largest cost in the second search: one unseen confusion (8.5–12.3) and a cheap learned
     one."""
     fallback_edits: int = 2
+    nearest_min: int = 7
+    """A damaged word this long that no reading explains is matched against the words of
+    the clean documents: long words have few neighbours, so the nearest one is telling."""
+    nearest_share: float = 0.25
+    """At most this share of its characters may differ from that word."""
 
 
 @dataclass(slots=True)
@@ -62,6 +70,7 @@ class Repairer:
     channel: Channel = field(default_factory=default_channel)
     settings: RepairSettings = field(default_factory=RepairSettings)
     _memo: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    _document_words: list[str] | None = None
 
     def repair_line(self, line: str, previous: str = "") -> str:
         """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
@@ -94,7 +103,41 @@ class Repairer:
                 best, best_score = candidate, score
         if own is not None and best != word and best_score > own - self.settings.known_margin:
             return word
+        if own is None and (best == word or not self.vocabulary.seen[best]):
+            # A damaged word that no reading makes a word of the clean documents: their
+            # nearest word, if one is close, is likelier than a reading of a rarer word.
+            best = self.nearest(lower) or best
         return word if best == word else _same_case(word, best)
+
+    def nearest(self, word: str) -> str | None:
+        """The one word of the clean documents closest to a long damaged word
+        (``utskrirmingsklar`` → ``utskrivningsklar``), when it is close and no other word is
+        as close."""
+        letters = sum(ch.isalpha() for ch in word)
+        if letters < self.settings.nearest_min or not self.vocabulary.seen:
+            return None
+        if self._document_words is None:
+            self._document_words = [
+                w for w in self.vocabulary.seen if len(w) >= self.settings.nearest_min - 2
+            ]
+        limit = int(len(word) * self.settings.nearest_share)
+        found = process.extract(
+            word, self._document_words, scorer=Levenshtein.distance, score_cutoff=limit, limit=5
+        )
+        if not found:
+            return None
+        closest = sorted(
+            (str(w) for w, distance, _ in found if distance == found[0][1]),
+            key=lambda w: -self.vocabulary.seen[w],
+        )
+        # Among equally close words, one the documents use far more often than the others
+        # (``överenskommelse``, not the stray ``verenskommelse`` of a broken line).
+        if (
+            len(closest) > 1
+            and self.vocabulary.seen[closest[1]] * 2 > self.vocabulary.seen[closest[0]]
+        ):
+            return None
+        return closest[0]
 
     def candidates(self, word: str) -> list[tuple[str, float]]:
         """Swedish words (compounds too) that OCR could have turned into ``word``, with the

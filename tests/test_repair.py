@@ -89,6 +89,18 @@ def test_valid_words_change_only_when_another_is_far_likelier(swedish: Vocabular
     assert repairer.correct("man") == "man"
 
 
+def test_long_damaged_words_become_the_documents_nearest_word() -> None:
+    documents = Vocabulary.from_texts(
+        [CLEAN, "Överenskommelsen gäller utskrivningsprocessen. En överenskommelse är klar."] * 3
+        + ["Raden bröts: verenskommelse."]
+    )
+    repairer = Repairer(documents)
+    assert repairer.correct("utskrirmingsprocessen") == "utskrivningsprocessen"
+    assert repairer.correct("iuerenskommelse") == "överenskommelse"  # not the stray word
+    assert repairer.correct("Zyxwvutsrqponm") == "Zyxwvutsrqponm"  # nothing near: left alone
+    assert Repairer(Vocabulary()).nearest("utskrirmingsprocessen") is None  # no documents yet
+
+
 def test_normalise_cli_repairs_standard_input() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ingest.normalise"],
