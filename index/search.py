@@ -14,6 +14,7 @@ from index.embed import open_embedder
 from index.filters import Columns, Facets, Filters
 from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
+from index.named import named_municipalities
 from index.records import Hit
 from index.settings import IndexSettings
 from index.store import PassageStore, StoredPassage
@@ -21,6 +22,8 @@ from ingest.pipeline import PIPELINE_VERSION
 
 Mode = Literal["hybrid", "bm25", "dense"]
 DEPTH = 30
+NAMED_BONUS = 0.1
+"""Added to the fused score (0–1) of a passage from a municipality the question names."""
 EMBED_TEXT_VERSION = "title+section+text-1"
 STORE_VERSION = "meta-2"
 """Metadata stored beside each passage (meta-2: the date as a number, for date filters)."""
@@ -118,11 +121,23 @@ class Searcher:
             )
         else:
             fused = [(i, own[mode][i]) for i in rankings[mode]]
+        if mode == "hybrid" and (filters is None or filters.municipality is None):
+            fused = self._prefer_named(query, fused)
         ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}
         return [
             _hit(self.by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})
             for i, score in fused[:top_k]
         ]
+
+    def _prefer_named(self, query: str, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        named = named_municipalities(query, self.columns.names["municipality"])
+        if not named:
+            return fused
+        boosted = [
+            (i, score + NAMED_BONUS * (self.by_id[i].get("municipality") in named))
+            for i, score in fused
+        ]
+        return sorted(boosted, key=lambda pair: -pair[1])
 
     def _complete(
         self,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from index.build import index_paths
+from index.named import named_municipalities
 from index.search import Searcher
 from index.settings import IndexSettings
 
@@ -19,6 +20,13 @@ DOCUMENTS = {
     "bibliotek.txt": "§ 2 Bibliotekets öppettider\n\nBeslut\n\nKulturnämnden beslutar att "
     "biblioteket i Åkersberga håller öppet på lördagar under sommaren.\n",
 }
+# The same agreement in two municipalities' packets, nearly word for word.
+AGREEMENT = (
+    "§ 7 Överenskommelse om utskrivning\n\nBeslut\n\nSocialnämnden i {0} kommun beslutar att "
+    "godkänna överenskommelsen om samverkan vid utskrivning från sluten vård.\n\n"
+    "{0} kommun betalar 7 800 kronor per dygn för en utskrivningsklar patient.\n"
+)
+DOCUMENTS |= {"lovsta.txt": AGREEMENT.format("Lövsta"), "ekby.txt": AGREEMENT.format("Ekby")}
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +62,26 @@ def test_hybrid_finds_the_passage_that_answers(searcher: Searcher) -> None:
     hits = searcher.search("Vad beslutade kulturnämnden om bibliotekets öppettider?", top_k=3)
     assert Path(hits[0].source).name == "bibliotek.txt"
     assert set(hits[0].ranks) == {"bm25", "dense"}
+
+
+@pytest.mark.parametrize(("named", "expected"), [("Lövstas", "Lövsta"), ("Ekby", "Ekby")])
+def test_the_municipality_a_question_names_comes_first(
+    searcher: Searcher, named: str, expected: str
+) -> None:
+    question = f"Vad beslutade {named} socialnämnd om överenskommelsen om utskrivning?"
+    hits = searcher.search(question, top_k=2)
+    assert hits[0].municipality == expected
+    assert {h.municipality for h in hits} == {"Lövsta", "Ekby"}  # a preference, not a filter
+    # Even where the other municipality's copy scored a little higher before:
+    other = "Ekby" if expected == "Lövsta" else "Lövsta"
+    ids = {p.get("municipality"): p.id for p in searcher.passages if p.get("municipality")}
+    ranked = searcher._prefer_named(question, [(ids[other], 0.95), (ids[expected], 0.9)])
+    assert [i for i, _ in ranked] == [ids[expected], ids[other]]
+
+
+def test_named_municipalities() -> None:
+    known = ["Norrtälje", "Botkyrka", "Stockholms stad"]
+    assert named_municipalities("Vad står i Norrtäljes tjänsteutlåtande?", known) == {"Norrtälje"}
+    assert named_municipalities("Vad beslutade Stockholms stad?", known) == {"Stockholms stad"}
+    assert not named_municipalities("Vad gäller i Stockholms län?", known)
+    assert not named_municipalities("Vad beslutade Botkyrkanämnden?", known)
