@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -97,9 +97,9 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.size = len(texts)
-        self._main = _bm25([_interned(tokens(t)) for t in texts])
-        self._folded = _bm25([_interned(folded_tokens(t)) for t in texts])
-        self._grams = _bm25([_interned(char_grams(t)) for t in texts])
+        self._main = _bm25(tokens(t) for t in texts)
+        self._folded = _bm25(folded_tokens(t) for t in texts)
+        self._grams = _bm25(char_grams(t) for t in texts)
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         if self.size == 0:
@@ -110,22 +110,23 @@ class LexicalIndex:
         return _scaled(main + FOLDED_WEIGHT * folded) + _scaled(grams)
 
 
-def _interned(found: list[str]) -> list[str]:
-    """One string object per distinct token: a large index's millions of repeated stems and
-    4-grams would otherwise each be a string of their own while BM25 is built."""
-    return [sys.intern(t) for t in found]
-
-
 def _scaled(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     top = float(scores.max()) if scores.size else 0.0
     return scores / top if top > 0 else scores
 
 
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:
-    if not corpus:
+def _bm25(corpus: Iterable[list[str]]) -> bm25s.BM25 | None:
+    """BM25 over documents given one at a time as tokens, kept meanwhile only as compact
+    arrays of token numbers: a hundred thousand passages have a hundred million 4-grams,
+    which as lists of strings would need gigabytes while the index is built."""
+    vocabulary: dict[str, int] = {"": 0}
+    ids: list[array[int]] = []
+    for doc in corpus:
+        ids.append(array("i", [vocabulary.setdefault(t, len(vocabulary)) for t in doc] or [0]))
+    if not ids:
         return None
     model = bm25s.BM25()
-    model.index([doc or [""] for doc in corpus], show_progress=False)
+    model.index((ids, vocabulary), show_progress=False)
     return model
 
 
