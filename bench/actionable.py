@@ -31,6 +31,9 @@ class Conversation:
     id: str
     turns: tuple[str, ...]
     must: tuple[str, ...]
+    must_not: tuple[str, ...] = ()
+    """What the same last turn asks in another conversation (another agreement's notice
+    period): an answer that gives it instead, or beside it, has not read the history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +77,24 @@ def load_conversations(path: Path = CONVERSATIONS) -> tuple[Conversation, ...]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             obj = json.loads(line)
-            found.append(Conversation(obj["id"], tuple(obj["turns"]), tuple(obj["must"])))
+            found.append(
+                Conversation(
+                    obj["id"],
+                    tuple(obj["turns"]),
+                    tuple(obj["must"]),
+                    tuple(obj.get("must_not", ())),
+                )
+            )
     return tuple(found)
 
 
-def _correct(text: str, answered: bool, must: Sequence[str]) -> bool:
+def _correct(text: str, answered: bool, must: Sequence[str], must_not: Sequence[str] = ()) -> bool:
     folded = fold(text)
-    return answered and all(fold(key) in folded for key in must)
+    return (
+        answered
+        and all(fold(key) in folded for key in must)
+        and not any(fold(key) in folded for key in must_not)
+    )
 
 
 def measure_turns(assistant: Assistant, conversations: Sequence[Conversation]) -> list[Turn]:
@@ -94,8 +108,8 @@ def measure_turns(assistant: Assistant, conversations: Sequence[Conversation]) -
             Turn(
                 c.id,
                 last,
-                _correct(followed.text, followed.answered, c.must),
-                _correct(alone.text, alone.answered, c.must),
+                _correct(followed.text, followed.answered, c.must, c.must_not),
+                _correct(alone.text, alone.answered, c.must, c.must_not),
                 followed.resolved_question,
             )
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from llama_index.core.schema import TextNode
 
-from bench.actionable import cited, corruptions
+from bench.actionable import _correct, cited, corruptions, load_conversations
 from bench.baselines import line_span, node_lines
 from bench.datasets import Place, Question, load_questions, parse_ranges
 from bench.ingest_speed import sample
@@ -322,3 +322,13 @@ def test_the_ingestion_sample_is_the_smallest_files_within_half_the_corpus(
     (tmp_path / "bild.png").write_bytes(b"\x89PNG" * 1000)
     assert [p.name for p in sample(tmp_path)] == ["a.txt", "b.txt", "c.txt"]
     assert [p.name for p in sample(tmp_path, share=0.2)] == ["a.txt", "c.txt"]
+
+
+def test_a_follow_up_answer_with_the_other_conversations_value_is_not_correct() -> None:
+    answer = "Uppsägningstiden är tjugofyra (24) månader [1]."
+    assert _correct(answer, True, ["tjugofyra (24)"], ["tolv (12)"])
+    both = answer + " Den regionala överenskommelsen har tolv (12) månader [2]."
+    assert not _correct(both, True, ["tjugofyra (24)"], ["tolv (12)"])
+    conversations = load_conversations()
+    assert len(conversations) >= 10 and all(len(c.turns) == 2 for c in conversations)
+    assert any(c.must_not for c in conversations)
