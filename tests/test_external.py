@@ -1,4 +1,4 @@
-"""The external sets: loaders, the relevance rule, rank metrics and the English BM25."""
+"""The external sets: loaders, the relevance rule, rank metrics and the plain BM25 baselines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.external import EnglishBm25, from_hit
+from bench.external import PlainBm25, from_hit
 from bench.external_data import (
     Document,
     ExternalQuestion,
@@ -198,13 +198,14 @@ def test_rank_and_summary_metrics() -> None:
     assert report_json(run)["external"]["sets"][0]["name"] == "SweQUAD-MC"
 
 
-def test_english_bm25_ranks_a_matching_passage_first() -> None:
+@pytest.mark.parametrize("language", ["english", "swedish"])
+def test_plain_bm25_ranks_a_matching_passage_first(language: str) -> None:
     passages = [
         Passage("a.txt", "Socialnämnden beslutar om äldreomsorg."),
         Passage("b.txt", "Avgiften för hemtjänst höjs från 1 juli."),
         Passage("c.txt", "Kulturnämnden delar ut stipendier."),
     ]
-    found = EnglishBm25.build(passages).search("Hur höjs avgiften för hemtjänst?")
+    found = PlainBm25.build(passages, language).search("Hur höjs avgiften för hemtjänst?")
     assert found[0].source == "b.txt"
     assert len(found) == 3
 
