@@ -38,6 +38,11 @@ LIST_DIGITS = {"r": "1", "l": "1", "t": "1", "z": "2"}
 CLOCK = re.compile(r"^[\dzorlIt]{1,2}[.:][\dzoO]{2}$")
 """A time of day after ``kl.``: ``rz.oo`` is 12.00."""
 PARAGRAPH_SIGNS = frozenset({"S", "$", "&", "g", "$$", "SS"})
+CHAPTER_DIGITS = {"t": "1", "r": "1", "l": "1", "I": "1", "z": "2", "+": "4"}
+"""A law's chapter number before ``kap.`` read as a letter: ``(t kap. 2 §)`` is 1 kap."""
+SECTION_GLUED = re.compile(r"^([\dzrtlI+])([S$g5&])$")
+"""A section number after ``kap.`` with its ``§`` glued on and misread: ``zS`` is ``2§``
+(``(1 kap. 2§)``). Two digits (``49``, ``15``) stay: they may be a section's number."""
 
 
 def digits(token: str) -> str | None:
@@ -60,7 +65,18 @@ def repair_numbers(tokens: list[str]) -> list[str]:
         if not core:
             continue
         following = split_punctuation(tokens[i + 1])[1] if i + 1 < len(tokens) else ""
-        if (fixed := digits(core)) is not None:
+        previous = split_punctuation(tokens[i - 1])[1].lower() if i > 0 else ""
+        if following.lower() == "kap" and core in CHAPTER_DIGITS:
+            out[i] = head + CHAPTER_DIGITS[core] + tail
+        elif (
+            previous == "kap"
+            and (glued := SECTION_GLUED.match(core))
+            and not core.isdigit()
+            and not following.startswith("§")
+        ):
+            digit = glued[1] if glued[1].isdigit() else CHAPTER_DIGITS[glued[1]]
+            out[i] = f"{head}{digit}§{tail}"
+        elif (fixed := digits(core)) is not None:
             out[i] = head + fixed + tail
         elif (match := DAY_MONTH.match(core)) and (day := digits(match[1]) or match[1]).isdigit():
             out[i] = f"{head}{day} {match[2]}{tail}"

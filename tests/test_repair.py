@@ -49,6 +49,17 @@ def test_paragraph_sign_read_as_a_letter_at_a_line_start() -> None:
     assert repair_numbers("Se 12 sidor".split())[0] == "Se"
 
 
+def test_a_law_reference_chapter_and_section_read_as_letters() -> None:
+    line = (
+        "läkaren bedömt (t kap. zS) och arbetssätt (+ kap. +5). Se även 5 kap. 15 § och 4 kap. 49"
+    )
+    assert " ".join(repair_numbers(line.split())) == (
+        "läkaren bedömt (1 kap. 2§) och arbetssätt (4 kap. 4§). Se även 5 kap. 15 § och 4 kap. 49"
+    )
+    assert " ".join(repair_numbers("med en kap. zS".split())) == "med en kap. 2§"
+    assert " ".join(repair_numbers("kapitel zS handlar".split())) == "kapitel zS handlar"
+
+
 def test_compounds_are_swedish_and_damage_is_not(swedish: Vocabulary) -> None:
     for word in ("utskrivningsprocessen", "betalningsansvaret", "tjänsteutlåtande"):
         assert swedish.knows(word), word
