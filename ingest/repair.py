@@ -58,7 +58,7 @@ class RepairSettings:
     nearest_min: int = 7
     """A damaged word this long that no reading explains is matched against the words of
     the clean documents: long words have few neighbours, so the nearest one is telling."""
-    nearest_share: float = 0.25
+    nearest_share: float = 0.3
     """At most this share of its characters may differ from that word."""
 
 
@@ -70,7 +70,7 @@ class Repairer:
     channel: Channel = field(default_factory=default_channel)
     settings: RepairSettings = field(default_factory=RepairSettings)
     _memo: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    _document_words: list[str] | None = None
+    _near_words: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     def repair_line(self, line: str, previous: str = "") -> str:
         """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
@@ -116,13 +116,14 @@ class Repairer:
         letters = sum(ch.isalpha() for ch in word)
         if letters < self.settings.nearest_min or not self.vocabulary.seen:
             return None
-        if self._document_words is None:
-            self._document_words = [
-                w for w in self.vocabulary.seen if len(w) >= self.settings.nearest_min - 2
-            ]
         limit = int(len(word) * self.settings.nearest_share)
+        span = (len(word) - limit, len(word) + limit)
+        if span not in self._near_words:  # only words of a length within reach
+            self._near_words[span] = [
+                w for w in self.vocabulary.seen if span[0] <= len(w) <= span[1] and w.isalpha()
+            ]
         found = process.extract(
-            word, self._document_words, scorer=Levenshtein.distance, score_cutoff=limit, limit=5
+            word, self._near_words[span], scorer=Levenshtein.distance, score_cutoff=limit, limit=5
         )
         if not found:
             return None
