@@ -30,6 +30,10 @@ _LOOKS_DIGIT = "oOzZrlI|Sg'"
 MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 NUMBERISH = re.compile(rf"^(?=.*\d)[\d{_LOOKS_DIGIT}]+(?:[,.:/-][\d{_LOOKS_DIGIT}]+)*$")
 """A token with a real digit that is otherwise digit-like letters: ``8oo``, ``2o21``, ``r,3``."""
+DATE_SHAPE = re.compile(
+    rf"^[\d{_LOOKS_DIGIT}t]{{4}}-[\d{_LOOKS_DIGIT}t]{{2}}-[\d{_LOOKS_DIGIT}t]{{2}}$"
+)
+"""An ISO date with letters for digits (``zotg-tz-ot``): there ``t`` is a 1 too."""
 YEAR_SHAPE = re.compile(r"^[z2][o0][zo0-9rlgI][o0-9rlzgI]$")
 DAY_MONTH = re.compile(rf"^([\d{_LOOKS_DIGIT}]{{1,2}})({MONTHS})$", re.IGNORECASE)
 MONTH = re.compile(rf"^(?:{MONTHS})$", re.IGNORECASE)
@@ -47,6 +51,11 @@ SECTION_GLUED = re.compile(r"^([\dzrtlI+])([S$g5&])$")
 
 def digits(token: str) -> str | None:
     """The number a damaged numeric token stands for, or None when it is not one."""
+    if DATE_SHAPE.match(token):
+        date = token.translate(DIGIT_FOR).replace("t", "1")
+        year, month, day = (int(x) if x.isdigit() else 0 for x in date.split("-"))
+        if 1990 <= year <= 2049 and 1 <= month <= 12 and 1 <= day <= 31 and date != token:
+            return date
     if NUMBERISH.match(token):
         fixed = token.translate(DIGIT_FOR)
         return fixed if fixed != token else None

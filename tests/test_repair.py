@@ -40,6 +40,10 @@ def test_numbers_read_as_letters_are_mended() -> None:
     assert " ".join(repair_numbers(line.split())) == (
         "fran och med 1 januari 2020 betalas 7 800 kronor, 13 juni 2019, 2,0 och 1,3 dygn"
     )
+    dates = "senast den zotg-tz-ot, daterad 2ot9-o6-14. men 2019-13-45 och ttta-tt-tt"
+    assert " ".join(repair_numbers(dates.split())) == (
+        "senast den 2019-12-01, daterad 2019-06-14. men 2019-13-45 och ttta-tt-tt"
+    )
     kept = "bilaga 3b och 2a lämnas i januari, I januari 2021 enligt § 5"
     assert " ".join(repair_numbers(kept.split())) == kept
 
