@@ -53,8 +53,8 @@ def digits(token: str) -> str | None:
     """The number a damaged numeric token stands for, or None when it is not one."""
     if DATE_SHAPE.match(token):
         date = token.translate(DIGIT_FOR).replace("t", "1")
-        year, month, day = (int(x) if x.isdigit() else 0 for x in date.split("-"))
-        if 1990 <= year <= 2049 and 1 <= month <= 12 and 1 <= day <= 31 and date != token:
+        y, m, d = (int(x) if x.isdigit() else 0 for x in date.split("-"))
+        if 1990 <= y <= 2049 and 1 <= m <= 12 and 1 <= d <= 31 and date != token:
             return date
     if NUMBERISH.match(token):
         fixed = token.translate(DIGIT_FOR)
