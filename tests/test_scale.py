@@ -88,7 +88,9 @@ def test_the_measurement_returns_sane_fields(base: IndexSettings, tmp_path: Path
     for latency in measured.latency.values():
         assert 0 < latency.p50_ms <= latency.p95_ms < 60_000
         assert latency.queries == len(queries)
-    assert 0 < measured.rss_start_mb < measured.rss_open_mb <= measured.peak_mb
+    # Opening may free more than it takes in a process that ran other tests before.
+    assert 0 < measured.rss_start_mb <= measured.peak_mb
+    assert 0 < measured.rss_open_mb <= measured.peak_mb
     assert measured.rss_trimmed_mb <= measured.rss_mb <= measured.peak_mb
     assert measured.open_s > 0
     point = scale_report.ScalePoint(
