@@ -10,11 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-FOLD = str.maketrans("åäöé", "aaoe")
-
-
-def fold(text: str) -> str:
-    return text.casefold().translate(FOLD)
+from index.lexical import fold
 
 
 def named_municipalities(question: str, municipalities: Iterable[str]) -> frozenset[str]:
