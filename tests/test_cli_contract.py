@@ -1,17 +1,16 @@
 """The command-line contract, end to end: real Chroma on tmp_path, the real embedder."""
 
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_llm import FakeModel, Handler, events
+from indexing import run
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -41,21 +40,6 @@ CITATION_KEYS = {
     "quote",
     "raw_quote",
 }
-
-
-def run(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=cwd,
-        input=stdin,
-        env={**os.environ, **env} if env else None,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def write_pdf(path: Path, pages: list[list[str]]) -> None:
