@@ -46,18 +46,25 @@ class Channel:
 
     @classmethod
     def from_tsv(cls, text: str) -> Channel:
-        found: dict[str, dict[str, float]] = {}
-        totals: dict[str, int] = {}
+        # Counts of both cases pooled: ``Ä`` → ``A`` (always, in a small sample) and ``ä`` →
+        # ``a`` (about half the time) are one confusion once words are compared in lower case.
+        counts: dict[tuple[str, str], int] = {}
+        cased_totals: dict[str, int] = {}
         for line in text.splitlines()[1:]:
             cells = line.split("\t")
             if len(cells) < 5:
                 continue
-            source, ocr, cost = cells[0].lower(), cells[1].lower(), float(cells[4])
-            totals[source] = max(totals.get(source, 0), int(cells[3]))
-            if source == ocr or not ocr or cost > MAX_COST:
-                continue
-            best = found.setdefault(ocr, {})
-            best[source] = min(cost, best.get(source, cost))
+            pair = (cells[0].lower(), cells[1].lower())
+            counts[pair] = counts.get(pair, 0) + int(cells[2])
+            cased_totals[cells[0]] = int(cells[3])
+        totals: dict[str, int] = {}
+        for source, total in cased_totals.items():
+            totals[source.lower()] = totals.get(source.lower(), 0) + total
+        found: dict[str, dict[str, float]] = {}
+        for (source, ocr), count in counts.items():
+            cost = -math.log(count / totals[source])
+            if source != ocr and ocr and cost <= MAX_COST:
+                found.setdefault(ocr, {})[source] = cost
         pieces = [*OCR_ALPHABET, *(a + b for a in OCR_ALPHABET for b in OCR_ALPHABET)]
         for source in SMOOTHED:
             unseen = math.log(totals.get(source, 0) + len(pieces))

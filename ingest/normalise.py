@@ -20,7 +20,7 @@ from ingest.records import Line
 from ingest.repair import Repairer
 from ingest.vocabulary import Vocabulary
 
-VERSION = "norm-9"
+VERSION = "norm-10"
 
 PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""
@@ -70,13 +70,22 @@ def _repaired(
     if not any(verdicts):
         return out
     repairer = Repairer(vocabulary)
+    damaged = [i for group, bad in zip(groups, verdicts, strict=True) if bad for i in group]
+    # Two passes: the first shows which confusions this scan makes (ingest.adapt).
+    texts = [lines[i].text for i in damaged]
+    repairer.adapt("\n".join(_repair_pass(repairer, texts)))
+    for i, text in zip(damaged, _repair_pass(repairer, texts), strict=True):
+        if text != " ".join(lines[i].text.split()):
+            out[i] = replace(lines[i], text=text, repaired=True)
+    return out
+
+
+def _repair_pass(repairer: Repairer, texts: Sequence[str]) -> list[str]:
+    out: list[str] = []
     previous = ""
-    for group, damaged in zip(groups, verdicts, strict=True):
-        for i in group if damaged else ():
-            text = repairer.repair_line(lines[i].text, previous)
-            if text != " ".join(lines[i].text.split()):
-                out[i] = replace(lines[i], text=text, repaired=True)
-            previous = text.rsplit(" ", 1)[-1] if text else previous
+    for text in texts:
+        out.append(repairer.repair_line(text, previous))
+        previous = out[-1].rsplit(" ", 1)[-1] if out[-1] else previous
     return out
 
 

@@ -47,6 +47,11 @@ CHAPTER_DIGITS = {"t": "1", "r": "1", "l": "1", "I": "1", "z": "2", "+": "4"}
 SECTION_GLUED = re.compile(r"^([\dzrtlI+])([S$g5&])$")
 """A section number after ``kap.`` with its ``§`` glued on and misread: ``zS`` is ``2§``
 (``(1 kap. 2§)``). Two digits (``49``, ``15``) stay: they may be a section's number."""
+SECTION_CLOSED = re.compile(r"^(\d)([9S$g5&])$")
+"""The same before the citation's closing parenthesis, where a ``§`` must stand: ``(4 kap.
+49)`` is ``(4 kap. 4§)``, since a law's section is never cited without its sign."""
+LETTER_DECIMAL = re.compile(r"^[zZrlI],[oO]$")
+"""A decimal whose digits are all letters: ``z,o`` is 2,0 (no Swedish word has this shape)."""
 
 
 def digits(token: str) -> str | None:
@@ -66,25 +71,31 @@ def digits(token: str) -> str | None:
     return None
 
 
-def repair_numbers(tokens: list[str]) -> list[str]:
-    """Mend numbers in a line's whitespace-separated tokens (punctuation around them kept)."""
+def repair_numbers(tokens: list[str], before: str = "") -> list[str]:
+    """Mend numbers in a line's whitespace-separated tokens (punctuation around them kept);
+    ``before`` is the token that ended the line before (``kap.`` / ``5g).``)."""
     out = list(tokens)
+    last = before.rsplit(" ", 1)[-1]
     for i, token in enumerate(tokens):
         head, core, tail = split_punctuation(token)
         if not core:
             continue
         following = split_punctuation(tokens[i + 1])[1] if i + 1 < len(tokens) else ""
-        previous = split_punctuation(tokens[i - 1])[1].lower() if i > 0 else ""
+        previous = split_punctuation(tokens[i - 1] if i > 0 else last)[1].lower()
         if following.lower() == "kap" and core in CHAPTER_DIGITS:
             out[i] = head + CHAPTER_DIGITS[core] + tail
         elif (
             previous == "kap"
-            and (glued := SECTION_GLUED.match(core))
-            and not core.isdigit()
             and not following.startswith("§")
+            and not core.isdigit()
+            and (glued := SECTION_GLUED.match(core))
         ):
             digit = glued[1] if glued[1].isdigit() else CHAPTER_DIGITS[glued[1]]
             out[i] = f"{head}{digit}§{tail}"
+        elif previous == "kap" and tail.startswith(")") and (closed := SECTION_CLOSED.match(core)):
+            out[i] = f"{head}{closed[1]}§{tail}"
+        elif LETTER_DECIMAL.match(core):
+            out[i] = head + core.translate(DIGIT_FOR) + tail
         elif (fixed := digits(core)) is not None:
             out[i] = head + fixed + tail
         elif (match := DAY_MONTH.match(core)) and (day := digits(match[1]) or match[1]).isdigit():

@@ -1,27 +1,32 @@
 """Repairing OCR-damaged Swedish with a noisy channel: the likeliest Swedish word that OCR would
 have turned into what the page shows.
 
-For each word that is not valid Swedish (or is, but a far likelier word is a cheap OCR edit
-away: ``for`` → ``för``), candidates come from reversing the learned OCR confusions
+For each word that is not valid Swedish (or is, but a likelier word is a cheap OCR edit away:
+``for`` → ``för``), candidates come from reversing the learned OCR confusions
 (``ingest.channel``); each is scored by its channel cost plus −ln of its frequency in Swedish
-(``ingest.vocabulary``), and a candidate that follows the previous word in the clean documents
-is preferred. Numbers are mended by ``ingest.numbers``; a word split in two (``fu ngerande``) is
-joined, and two words run together (``attanta``) are parted, where the lexicon is sure.
+(``ingest.vocabulary``), less what the words around it make it likelier by in the clean
+documents (``Stockholms län``). A document is repaired twice: the first pass shows which
+confusions this scan makes, and the second uses them (``ingest.adapt``). Numbers are mended
+by ``ingest.numbers``; a word split in two (``fu ngerande``) is joined, two words run
+together (``attanta``, ``iStockholms``) are parted where the lexicon is sure, and the parts of
+``informationssystem/IT-stdd`` are repaired one by one.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ingest.adapt import adapted_costs
 from ingest.channel import Channel, Rules, default_channel
 from ingest.numbers import repair_numbers, split_punctuation
-from ingest.vocabulary import Vocabulary
+from ingest.vocabulary import FUNCTION_WORD, Vocabulary
 
 LETTERS = re.compile(
     r"^(?=(?:[^a-zåäöéA-ZÅÄÖÉ]*[a-zåäöéA-ZÅÄÖÉ]){2})(?!(?:\D*\d){3})(?!.*[@/])"
@@ -31,11 +36,43 @@ LETTERS = re.compile(
 (``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a number, an
 e-mail address or a web address (``norrtalje.se``)."""
 PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
+WORD = re.compile(r"[^\W\d_]+")
 FALLBACK_MIN = 4
 """Shorter words are not searched with unseen confusions: too many short words lie one
 unseen reading away, and context cannot choose among them (``tna`` → ``så``? ``två``?)."""
 ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,5}$")
 """``KSON``, ``VIS``, ``IVO``: names, not damaged words; left as they stand."""
+ISOLATED_I = re.compile(r"^l[A-ZÅÄÖ]{1,4}$")
+"""``lT``, ``lVO``: a capital I read as l in front of an acronym."""
+CAPITAL_RUN_ON = re.compile(r"^([a-zåäö]{1,3})([A-ZÅÄÖ][a-zåäö]{3,})$")
+"""``iStockholms``: a short word and a capitalised one with the space between them lost."""
+SENTENCE_END = frozenset(("", ".", ":", "!", "?"))
+"""What the token before a sentence's first word ends with (nothing at the text's start)."""
+PART_BREAK = re.compile(r"([/-])")
+"""Parts of a token that are words of their own: ``lT-stiid``, ``system/IT-stdd``."""
+URLISH = re.compile(r"://|^www\.|\.(?:se|nu|com|org|net|eu|info)(?:/|$)", re.IGNORECASE)
+
+
+Step = tuple[str, str]
+"""A confusion: the OCR piece and the Swedish piece it stands for (``("6", "ö")``)."""
+Steps = tuple[tuple[str, str, float], ...]
+
+
+class Part(NamedTuple):
+    """A reading of the end of a word, while the search builds it."""
+
+    text: str
+    cost: float
+    edits: int
+    steps: Steps
+
+
+class Reading(NamedTuple):
+    """A Swedish word behind an OCR word, the confusions that lead to it and their cost."""
+
+    word: str
+    cost: float
+    steps: Steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +80,14 @@ class RepairSettings:
     max_edits: int = 3
     budget: float = 10.0
     """Largest total channel cost of a candidate."""
-    known_margin: float = 2.0
-    """How much likelier (in nats) a candidate must be to replace a valid word."""
-    bigram_bonus: float = 2.5
+    known_margin: float = 0.0
+    """How much likelier (in nats) a candidate must be to replace a valid word. None: reading
+    a letter as itself is near certain, so the valid word's own channel cost is about 0."""
+    bigram_bonus: float = 6.0
+    """The most (in nats) that each neighbour can make a reading likelier by, through the
+    word pairs of the clean documents."""
+    pair_weight: float = 0.5
+    """The share of a word's probability after a given word that comes from pair counts."""
     split_penalty: float = 4.0
     max_candidates: int = 4000
     guess: float = 7.5
@@ -69,45 +111,129 @@ class Repairer:
     vocabulary: Vocabulary
     channel: Channel = field(default_factory=default_channel)
     settings: RepairSettings = field(default_factory=RepairSettings)
-    _memo: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    adapted: dict[Step, float] = field(default_factory=dict)
+    """This document's own costs for the confusions it shows more often than the channel's
+    sample (``ingest.adapt``); empty until ``adapt``."""
+    evidence: dict[tuple[str, str, float], set[str]] = field(default_factory=dict)
+    """The confusions (with their learned cost) behind the damaged words corrected so far,
+    each with the words it was found in."""
+    _memo: dict[str, list[Reading]] = field(default_factory=dict)
     _near_words: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    _decided: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    _touches: dict[str, bool] = field(default_factory=dict)
 
     def repair_line(self, line: str, previous: str = "") -> str:
         """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
-        tokens = repair_numbers(line.split())
+        tokens = repair_numbers(_join_fragments(line.split(), self.vocabulary), previous)
         out: list[str] = []
-        last = previous.lower()
+        last = split_punctuation(previous)[1].lower()
         for i, token in enumerate(tokens):
             head, core, tail = split_punctuation(token)
             following = split_punctuation(tokens[i + 1])[1] if i + 1 < len(tokens) else ""
-            repairable = LETTERS.match(core) and not ACRONYM.match(core)
-            fixed = self.correct(core, last, following) if repairable else core
+            opening = (tokens[i - 1] if i else previous)[-1:] in SENTENCE_END
+            fixed = self._repair_core(core, last, following, opening)
             out.append(head + fixed + tail)
-            last = fixed.lower() if fixed else last
+            last = fixed.rsplit(" ", 1)[-1].lower() if fixed else last
         return " ".join(_join_split_words(out, self.vocabulary))
+
+    def _repair_core(self, core: str, previous: str, following: str, opening: bool) -> str:
+        """A token without its punctuation: the parts of ``lT-stiid`` and
+        ``informationssystem/IT-stdd`` one by one, the name of an e-mail address alone."""
+        if "@" in core:
+            name, at, domain = core.partition("@")
+            fixed = self._repair_word(name, previous, "", opening=False)
+            return (fixed if PLAIN_WORD.match(name) else name) + at + domain
+        if URLISH.search(core):
+            return core
+        parts = PART_BREAK.split(core)  # words at even places, the marks between them at odd
+        last = len(parts) - 1
+        return "".join(
+            part
+            if i % 2
+            else self._repair_word(
+                part, previous if i == 0 else "", following if i == last else "", opening and not i
+            )
+            for i, part in enumerate(parts)
+        )
+
+    def _repair_word(self, word: str, previous: str, following: str, opening: bool) -> str:
+        if ISOLATED_I.match(word):
+            return "I" + word[1:]
+        if (run := CAPITAL_RUN_ON.match(word)) and self._runs_on(run[1], run[2]):
+            return f"{run[1]} {run[2]}"
+        if not LETTERS.match(word) or ACRONYM.match(word):
+            return word
+        fixed = self.correct(word, previous, following)
+        if opening and word[:1] == "l" and fixed[:1] == "i":
+            # A sentence that opens with I: a capital I and an l are one glyph in most
+            # typefaces (a small i has its dot).
+            return "I" + fixed[1:]
+        return fixed
+
+    def _runs_on(self, small: str, name: str) -> bool:
+        """``iStockholms``: a function word run into the capitalised word after it."""
+        vocabulary = self.vocabulary
+        return vocabulary.frequency.get(small, 0.0) >= FUNCTION_WORD and vocabulary.knows(
+            name.lower()
+        )
 
     def correct(self, word: str, previous: str = "", following: str = "") -> str:
         """The likeliest Swedish word behind ``word`` (``word`` itself when nothing is
         clearly likelier)."""
+        key = (word, previous, following)
+        if key in self._decided and not self._touched(word.lower()):
+            return self._decided[key]  # the same question, and no cost it rests on changed
+        self._decided[key] = self._decide(word, previous, following)
+        return self._decided[key]
+
+    def _decide(self, word: str, previous: str, following: str) -> str:
         lower = word.lower()
         own = self.vocabulary.cost(lower) if PLAIN_WORD.match(lower) else None
+        following = following.lower()
+        if own is not None:
+            own -= self._context(previous, lower, following)
         best, best_score = word, own if own is not None else math.inf
-        options = [*self.candidates(lower), *self._splits(lower)]
-        for candidate, channel in options:
-            score = channel + sum(map(self.vocabulary.cost_or_inf, candidate.split(" ")))
-            if previous and self.vocabulary.follows(previous, candidate.split(" ")[0]):
-                score -= self.settings.bigram_bonus
-            if following and self.vocabulary.follows(candidate.split(" ")[-1], following.lower()):
-                score -= self.settings.bigram_bonus
+        chosen: Reading | None = None
+        for reading in [*self.candidates(lower), *self._splits(lower)]:
+            candidate = reading.word
+            score = self._channel_cost(reading)
+            score += sum(map(self.vocabulary.cost_or_inf, candidate.split(" ")))
+            score -= self._context(previous, candidate, following)
             if score < best_score:
-                best, best_score = candidate, score
-        if own is not None and best != word and best_score > own - self.settings.known_margin:
-            return word
-        if own is None and (best == word or not self.vocabulary.seen[best]):
+                best, best_score, chosen = candidate, score, reading
+        if own is not None:
+            known = best == word or best_score > own - self.settings.known_margin
+            return word if known else _same_case(word, best)
+        if best == word or not self.vocabulary.seen[best]:
             # A damaged word that no reading makes a word of the clean documents: their
             # nearest word, if one is close, is likelier than a reading of a rarer word.
             best = self.nearest(lower) or best
+        if chosen is not None and best == chosen.word:
+            for step in chosen.steps:
+                self.evidence.setdefault(step, set()).add(lower)
         return word if best == word else _same_case(word, best)
+
+    def _context(self, previous: str, candidate: str, following: str) -> float:
+        """What the words around make a reading likelier by (nats, at most ``bigram_bonus``
+        a side)."""
+        cap, weight = self.settings.bigram_bonus, self.settings.pair_weight
+        association = self.vocabulary.association
+        bonus = 0.0
+        if previous:
+            bonus += min(cap, association(previous, candidate.split(" ")[0], weight))
+        if following:
+            bonus += min(cap, association(candidate.split(" ")[-1], following, weight))
+        return bonus
+
+    def _touched(self, word: str) -> bool:
+        """Does a cost that the fitted channel changed lie behind a reading of ``word``?"""
+        if not self.adapted:
+            return False
+        if word not in self._touches:
+            readings = self._memo.get(word, ())
+            steps = {(ocr, source) for reading in readings for ocr, source, _ in reading.steps}
+            self._touches[word] = not steps.isdisjoint(self.adapted)
+        return self._touches[word]
 
     def nearest(self, word: str) -> str | None:
         """The one word of the clean documents closest to a long damaged word
@@ -140,7 +266,25 @@ class Repairer:
             return None
         return closest[0]
 
-    def candidates(self, word: str) -> list[tuple[str, float]]:
+    def adapt(self, text: str) -> None:
+        """Fit the channel to the document whose first pass gave ``text``
+        (``ingest.adapt``); later corrections use the fitted costs."""
+        words = [w.lower() for w in WORD.findall(text)]
+        self.adapted = adapted_costs(self.evidence, words)
+        self._touches.clear()
+
+    def _channel_cost(self, reading: Reading) -> float:
+        """A reading's cost at the fitted costs of this document's confusions."""
+        adapted = self.adapted
+        if not adapted:
+            return reading.cost
+        return reading.cost + sum(
+            adapted[ocr, source] - cost
+            for ocr, source, cost in reading.steps
+            if (ocr, source) in adapted
+        )
+
+    def candidates(self, word: str) -> list[Reading]:
         """Swedish words (compounds too) that OCR could have turned into ``word``, with the
         channel's cost of each.
 
@@ -158,7 +302,7 @@ class Repairer:
                 reach = own - settings.known_margin + 2 * settings.bigram_bonus - best_word
                 budget = min(budget, reach)
             cached = self._search(word, self.channel.rules, budget, settings.max_edits)
-            unexplained = all(cost >= settings.guess for _, cost in cached)
+            unexplained = all(reading.cost >= settings.guess for reading in cached)
             wide = own is None and unexplained and len(word) >= FALLBACK_MIN
             if wide and not self.vocabulary.looks_inflected(word):
                 wider = self._search(
@@ -168,50 +312,69 @@ class Repairer:
             self._memo[word] = cached
         return cached
 
-    def _search(
-        self, word: str, rules: Rules, budget: float, max_edits: int
-    ) -> list[tuple[str, float]]:
+    def _search(self, word: str, rules: Rules, budget: float, max_edits: int) -> list[Reading]:
         """Depth first over the word's readings, pruned to prefixes of Swedish words; a
-        compound's next part may begin wherever the part so far can be a first part."""
+        compound's next part may begin wherever the part so far can be a first part. The
+        readings of what follows such a point are searched once and reused by every reading
+        that reaches it."""
         size = len(word)
         options = [_options(word, i, rules, self.channel.longest) for i in range(size)]
-        found: dict[str, float] = {}
         vocabulary = self.vocabulary
-        is_prefix, is_head = vocabulary.is_prefix, vocabulary.is_head
-        knows, is_tail = vocabulary.knows, vocabulary.is_tail
+        prefixes, is_head = vocabulary.prefixes(), vocabulary.is_head
         cap = self.settings.max_candidates
+        rests: dict[int, list[Part]] = {}
 
-        def walk(i: int, built: str, start: int, cost: float, edits: int) -> None:
-            if i == size:
-                part = built[start:]
-                whole = knows(part) if start == 0 else is_tail(part)
-                if whole and cost < found.get(built, math.inf):
-                    found[built] = cost
-                return
-            if len(found) >= cap:
-                return
-            for piece, step, step_cost in options[i]:
-                if step_cost and (edits >= max_edits or cost + step_cost > budget):
-                    break
-                extended = built + piece
-                part = extended[start:]
-                if not is_prefix(part):
-                    continue
-                more = edits + (step_cost > 0)
-                walk(i + step, extended, start, cost + step_cost, more)
-                if len(part) >= 3 and i + step < size - 3 and is_head(part):
-                    walk(i + step, extended, len(extended), cost + step_cost, more)
+        def parts(begin: int, whole: Callable[[str], bool]) -> list[Part]:
+            """Readings of ``word[begin:]`` whose first part begins at ``begin``."""
+            found: dict[str, Part] = {}
 
-        walk(0, "", 0, 0.0, 0)
-        return [(w, c) for w, c in found.items() if w != word]
+            def keep(text: str, cost: float, edits: int, steps: Steps) -> None:
+                if text not in found or cost < found[text].cost:
+                    found[text] = Part(text, cost, edits, steps)
 
-    def _splits(self, word: str) -> list[tuple[str, float]]:
+            def walk(i: int, built: str, cost: float, edits: int, steps: Steps) -> None:
+                if i == size:
+                    if whole(built):
+                        keep(built, cost, edits, steps)
+                    return
+                if len(found) >= cap:
+                    return
+                for piece, step, step_cost in options[i]:
+                    if step_cost and (edits >= max_edits or cost + step_cost > budget):
+                        break
+                    part = built + piece
+                    if part not in prefixes:
+                        continue
+                    more = edits + (step_cost > 0)
+                    taken = (*steps, (word[i : i + step], piece, step_cost)) if step_cost else steps
+                    walk(i + step, part, cost + step_cost, more, taken)
+                    if len(part) >= 3 and i + step < size - 3 and is_head(part):
+                        for rest in rest_of(i + step):
+                            total = cost + step_cost + rest.cost
+                            if total <= budget and more + rest.edits <= max_edits:
+                                keep(part + rest.text, total, more + rest.edits, taken + rest.steps)
+
+            walk(begin, "", 0.0, 0, ())
+            return list(found.values())
+
+        def rest_of(begin: int) -> list[Part]:
+            if begin not in rests:
+                rests[begin] = parts(begin, vocabulary.is_tail)
+            return rests[begin]
+
+        return [
+            Reading(part.text, part.cost, part.steps)
+            for part in parts(0, vocabulary.knows)
+            if part.text != word
+        ]
+
+    def _splits(self, word: str) -> list[Reading]:
         """Two common words run together (``attanta`` → ``att anta``), as candidates whose
         cost is the penalty for a lost space."""
         if not PLAIN_WORD.match(word) or len(word) < 5:
             return []
         return [
-            (f"{word[:i]} {word[i:]}", self.settings.split_penalty)
+            Reading(f"{word[:i]} {word[i:]}", self.settings.split_penalty, ())
             for i in range(2, len(word) - 1)
             if self.vocabulary.is_common(word[:i]) and self.vocabulary.is_common(word[i:])
         ]
@@ -235,6 +398,24 @@ def _join_split_words(tokens: Sequence[str], vocabulary: Vocabulary) -> list[str
             pieces_known = vocabulary.knows(out[-1].lower()) and vocabulary.knows(token.lower())
             if not pieces_known and vocabulary.knows(joined.lower()) and len(joined) >= 6:
                 out[-1] = joined
+                continue
+        out.append(token)
+    return out
+
+
+def _join_fragments(tokens: Sequence[str], vocabulary: Vocabulary) -> list[str]:
+    """``fu ngerande`` → ``fungerande`` before repair: a piece that is no word, joined to the
+    one before it, makes a listed word (not a compound the lexicon only allows)."""
+    out: list[str] = []
+    for token in tokens:
+        if out and PLAIN_WORD.match(out[-1]) and PLAIN_WORD.match(token):
+            joined = (out[-1] + token).lower()
+            if (
+                len(joined) >= 6
+                and not vocabulary.knows(token.lower())
+                and vocabulary.listed(joined)
+            ):
+                out[-1] += token
                 continue
         out.append(token)
     return out

@@ -61,7 +61,7 @@ NUMBER = "<tal>"
 class Vocabulary:
     frequency: dict[str, float] = field(default_factory=frequencies)
     seen: Counter[str] = field(default_factory=Counter)
-    pairs: set[tuple[str, str]] = field(default_factory=set)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     _total: int = 0
     _costs: dict[str, float | None] = field(default_factory=dict)
     _prefixes: set[str] = field(default_factory=set)
@@ -88,10 +88,14 @@ class Vocabulary:
 
     def is_prefix(self, text: str) -> bool:
         """Does some word of the vocabulary begin with ``text``?"""
+        return text in self.prefixes()
+
+    def prefixes(self) -> set[str]:
+        """Every beginning of a word of the vocabulary (for tight loops)."""
         if not self._prefixes:
             listed = (w for w, f in self.frequency.items() if f >= MIN_FREQUENCY)
             self._add_prefixes(itertools.chain(listed, self.seen))
-        return text in self._prefixes
+        return self._prefixes
 
     def _add_prefixes(self, words: Iterable[str]) -> None:
         for word in words:
@@ -115,6 +119,10 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         return self.cost(word) is not None
+
+    def listed(self, word: str) -> bool:
+        """A word of the list or of the clean documents, not only a compound of them."""
+        return self.frequency.get(word, 0.0) >= MIN_FREQUENCY or self.seen[word] > 0
 
     def looks_inflected(self, word: str) -> bool:
         """A known word with a Swedish ending the list may lack (``berett|s``, ``utred|des``):
@@ -140,9 +148,23 @@ class Vocabulary:
 
     def follows(self, previous: str, word: str) -> bool:
         """Has ``word`` followed ``previous`` in the clean documents (numbers as one word)?"""
+        return self.pair_count(previous, word) > 0
+
+    def pair_count(self, previous: str, word: str) -> int:
         previous = NUMBER if previous[:1].isdigit() else previous
         word = NUMBER if word[:1].isdigit() else word
-        return (previous, word) in self.pairs
+        return self.pairs[previous, word]
+
+    def association(self, previous: str, word: str, weight: float) -> float:
+        """ln P(word | previous) / P(word), with the clean documents' pair counts mixed into
+        the word's own probability (``weight`` for the pairs): how much likelier ``word`` is
+        after ``previous`` (``Stockholms län``) than anywhere; 0 for a pair never seen."""
+        together = self.pair_count(previous, word)
+        cost = self.cost(word)
+        if not together or cost is None:
+            return 0.0
+        first = self.seen[NUMBER if previous[:1].isdigit() else previous]
+        return math.log(1 - weight + weight * together / first * math.exp(cost))
 
     def cost_or_inf(self, word: str) -> float:
         cost = self.cost(word)

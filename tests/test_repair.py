@@ -2,12 +2,15 @@
 and the damaged sample scan answered in correct Swedish."""
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from ingest.adapt import adapted_costs
+from ingest.channel import Channel
 from ingest.damage import assess
 from ingest.normalise import normalise_text
 from ingest.numbers import repair_numbers
@@ -62,6 +65,76 @@ def test_a_law_reference_chapter_and_section_read_as_letters() -> None:
     )
     assert " ".join(repair_numbers("med en kap. zS".split())) == "med en kap. 2§"
     assert " ".join(repair_numbers("kapitel zS handlar".split())) == "kapitel zS handlar"
+
+
+def test_a_section_sign_before_the_closing_parenthesis_and_letter_decimals() -> None:
+    line = "rutiner (Se nedan 4 kap. 49) och i snitt z,o dagar"
+    assert " ".join(repair_numbers(line.split())) == (
+        "rutiner (Se nedan 4 kap. 4§) och i snitt 2,0 dagar"
+    )
+    # The citation broke over two lines: the line before ended with "kap.".
+    assert repair_numbers(["5g)."], before="(4 kap.") == ["5§)."]
+    assert repair_numbers(["5g)."]) == ["59)."]
+
+
+def test_words_split_run_together_or_joined_by_marks_are_repaired_by_part() -> None:
+    documents = Vocabulary.from_texts(
+        [
+            "Frågor besvaras av registrator. Ett fungerande informationssystem och IT-stöd "
+            "finns i Stockholms län."
+        ]
+        * 3
+    )
+    repairer = Repairer(documents)
+    assert repairer.repair_line("fu ngerande digitalt system") == "fungerande digitalt system"
+    assert repairer.repair_line("sjukvård iStockholms lan.") == "sjukvård i Stockholms län."
+    assert repairer.repair_line("ett inforrnationssystem/IT-stdd for", "idag") == (
+        "ett informationssystem/IT-stöd för"
+    )
+    # A heading: its first I and the I of "IT" were read as l.
+    assert repairer.repair_line("lnformationssystem/lT-stdd", "dygn.") == (
+        "Informationssystem/IT-stöd"
+    )
+    assert repairer.repair_line("e-post till resistrator@storsthlm.se") == (
+        "e-post till registrator@storsthlm.se"
+    )
+    web = "se www.norrtalje.se/kontakt och https://nacka.se/omsorg"
+    assert repairer.repair_line(web) == web
+
+
+def test_the_documents_word_pairs_choose_between_readings() -> None:
+    documents = Vocabulary.from_texts(["Kommunerna i Stockholms län har kommit överens."] * 3)
+    assert Repairer(documents).repair_line("i Stockholms l6n.") == "i Stockholms län."
+    # Swedish alone knows no pair: 6 is most often ö, and lön a common word.
+    assert Repairer(Vocabulary()).repair_line("i Stockholms l6n.") == "i Stockholms lön."
+
+
+def test_no_confusion_is_free_when_both_cases_are_counted() -> None:
+    table = "source\tocr\tcount\tsource_count\tcost\nä\ta\t1654\t3168\t0.6499\nÄ\tA\t21\t21\t0.0\n"
+    costs = dict(Channel.from_tsv(table).rules["a"])
+    assert costs["ä"] == pytest.approx(-math.log((1654 + 21) / (3168 + 21)))
+
+
+def test_a_documents_own_confusions_are_fitted_after_a_first_pass() -> None:
+    evidence = {("6", "å", 8.5): {"fr6n", "sjukv6rd", "utifr6n"}, ("t", "r", 7.7): {"a", "b", "c"}}
+    costs = adapted_costs(evidence, ["från", "sjukvård", "utifrån", "gått", "vård"])
+    assert costs[("6", "å")] < 8.5
+    assert ("t", "r") not in costs  # a letter the English model knows: its sample holds
+    assert not adapted_costs({("6", "å", 8.5): {"fr6n", "sjukv6rd"}}, ["från"])  # too few
+
+
+def test_a_scan_that_reads_å_as_6_is_repaired_as_such_in_the_second_pass() -> None:
+    damaged = [
+        "Kommunen ansvarar fr6n och med i morgon f6r v6rden",
+        "av patienter i sjukv6rden, och betalar utifr6n avtalet",
+        "alla parter har g6tt igenom avtalet.",
+    ]
+    repairer = Repairer(Vocabulary())
+    first = [repairer.repair_line(line) for line in damaged]
+    assert first[-1] == "alla parter har gött igenom avtalet."  # 6 is ö in the sample
+    repairer.adapt("\n".join(first))
+    assert repairer.repair_line(damaged[-1]) == "alla parter har gått igenom avtalet."
+    assert "alla parter har gått igenom" in normalise_text("\n".join(damaged), Vocabulary())
 
 
 def test_compounds_are_swedish_and_damage_is_not(swedish: Vocabulary) -> None:
