@@ -15,8 +15,12 @@ import math
 from collections.abc import Iterable, Mapping
 
 MIN_WORDS = 3
-"""A confusion counts only when at least this many different words show it: one or two can
-be the first pass's own mistakes (``l[mna`` → ``lena``)."""
+"""A confusion of å, ä or ö counts only when at least this many different words show it: one
+or two can be the first pass's own mistakes (``l[mna`` → ``lena``)."""
+MIN_WORDS_KNOWN = 6
+"""The same for the letters the English model knows: its sample of how it reads them is
+sound, and a scan must show a habit of its own more often to outweigh it."""
+DIACRITICS = frozenset("åäö")
 PRIOR_WORDS = 200.0
 """The learned channel's weight, in words: a document's counts move a cost only as far as
 they outweigh this many words read the learned way."""
@@ -34,7 +38,7 @@ def adapted_costs(
     costs: dict[tuple[str, str], float] = {}
     for (ocr, source, learned), shown in evidence.items():
         seen = len(set(shown))
-        if seen < MIN_WORDS or not any(ch in "åäö" for ch in source):
+        if seen < (MIN_WORDS if DIACRITICS.intersection(source) else MIN_WORDS_KNOWN):
             continue
         if source not in holding:
             holding[source] = sum(source in word for word in vocabulary)

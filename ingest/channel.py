@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,8 @@ class Channel:
     rules: Rules
     longest: int
     fallback: Rules
+    lost: dict[str, float]
+    """What it costs that OCR dropped a letter altogether (``Syfte`` → ``Sfte``)."""
 
     @classmethod
     def from_tsv(cls, text: str) -> Channel:
@@ -61,9 +64,12 @@ class Channel:
         for source, total in cased_totals.items():
             totals[source.lower()] = totals.get(source.lower(), 0) + total
         found: dict[str, dict[str, float]] = {}
+        lost: dict[str, float] = {}
         for (source, ocr), count in counts.items():
             cost = -math.log(count / totals[source])
-            if source != ocr and ocr and cost <= MAX_COST:
+            if not ocr and source.isalpha() and len(source) == 1:
+                lost[source] = cost
+            elif source != ocr and ocr and cost <= MAX_COST:
                 found.setdefault(ocr, {})[source] = cost
         pieces = [*OCR_ALPHABET, *(a + b for a in OCR_ALPHABET for b in OCR_ALPHABET)]
         for source in SMOOTHED:
@@ -74,13 +80,34 @@ class Channel:
         common = max(totals.values(), default=0)
         marks = OCR_ALPHABET + MARKS
         readings = [*marks, *(a + b for a in marks for b in marks if a in SLIVERS or b in SLIVERS)]
-        for source in LETTERS:
+        for source in LETTERS + SMOOTHED:
             unseen = math.log(totals.get(source, common) + len(readings))
             for ocr in readings:
                 if ocr != source:
                     wider.setdefault(ocr, {}).setdefault(source, unseen)
+            lost.setdefault(source, unseen)
         rules, fallback = _sorted(found), _sorted(wider)
-        return cls(rules=rules, longest=max((len(k) for k in rules), default=1), fallback=fallback)
+        longest = max((len(k) for k in rules), default=1)
+        return cls(rules=rules, longest=longest, fallback=fallback, lost=lost)
+
+    def refitted(self, costs: Mapping[tuple[str, str], float]) -> Channel:
+        """This channel with new costs for some (OCR piece, Swedish piece) confusions."""
+        changed = {ocr for ocr, _ in costs}
+
+        def refit(rules: Rules) -> Rules:
+            return {
+                ocr: _by_cost({s: costs.get((ocr, s), c) for s, c in sources})
+                if ocr in changed
+                else sources
+                for ocr, sources in rules.items()
+            }
+
+        return Channel(
+            rules=refit(self.rules),
+            longest=self.longest,
+            fallback=refit(self.fallback),
+            lost={source: costs.get(("", source), c) for source, c in self.lost.items()},
+        )
 
     @classmethod
     def from_file(cls, path: Path) -> Channel:
@@ -88,10 +115,11 @@ class Channel:
 
 
 def _sorted(found: dict[str, dict[str, float]]) -> Rules:
-    return {
-        ocr: tuple(sorted(sources.items(), key=lambda item: item[1]))
-        for ocr, sources in found.items()
-    }
+    return {ocr: _by_cost(sources) for ocr, sources in found.items()}
+
+
+def _by_cost(sources: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(sources.items(), key=lambda item: item[1]))
 
 
 @functools.cache

@@ -50,6 +50,8 @@ SECTION_GLUED = re.compile(r"^([\dzrtlI+])([S$g5&])$")
 SECTION_CLOSED = re.compile(r"^(\d)([9S$g5&])$")
 """The same before the citation's closing parenthesis, where a ``§`` must stand: ``(4 kap.
 49)`` is ``(4 kap. 4§)``, since a law's section is never cited without its sign."""
+FOOTNOTED_LAW = re.compile(r"^(\(\d{4}:\d{1,4}\))[r1lI]([.,;:]?)$")
+"""A law's number with a footnote's 1 glued on and read as a letter: ``(2017:612)r``."""
 LETTER_DECIMAL = re.compile(r"^[zZrlI],[oO]$")
 """A decimal whose digits are all letters: ``z,o`` is 2,0 (no Swedish word has this shape)."""
 
@@ -94,6 +96,8 @@ def repair_numbers(tokens: list[str], before: str = "") -> list[str]:
             out[i] = f"{head}{digit}§{tail}"
         elif previous == "kap" and tail.startswith(")") and (closed := SECTION_CLOSED.match(core)):
             out[i] = f"{head}{closed[1]}§{tail}"
+        elif footnoted := FOOTNOTED_LAW.match(token):
+            out[i] = footnoted[1] + footnoted[2]
         elif LETTER_DECIMAL.match(core):
             out[i] = head + core.translate(DIGIT_FOR) + tail
         elif (fixed := digits(core)) is not None:

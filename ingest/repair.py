@@ -101,7 +101,7 @@ class RepairSettings:
     """A damaged word this long that no reading explains is matched against the words of
     the clean documents: long words have few neighbours, so the nearest one is telling."""
     nearest_share: float = 0.3
-    """At most this share of its characters may differ from that word."""
+    """At most this share of its characters, rounded, may differ from that word (3 of 9)."""
 
 
 @dataclass(slots=True)
@@ -216,14 +216,19 @@ class Repairer:
     def _context(self, previous: str, candidate: str, following: str) -> float:
         """What the words around make a reading likelier by (nats, at most ``bigram_bonus``
         a side)."""
-        cap, weight = self.settings.bigram_bonus, self.settings.pair_weight
-        association = self.vocabulary.association
+        vocabulary = self.vocabulary
+        first, last = candidate.split(" ")[0], candidate.split(" ")[-1]
         bonus = 0.0
-        if previous:
-            bonus += min(cap, association(previous, candidate.split(" ")[0], weight))
-        if following:
-            bonus += min(cap, association(candidate.split(" ")[-1], following, weight))
+        if previous and vocabulary.key(first) in vocabulary.followers(previous):
+            bonus += self._association(previous, first)
+        if following and vocabulary.key(following) in vocabulary.followers(last):
+            bonus += self._association(last, following)
         return bonus
+
+    def _association(self, previous: str, word: str) -> float:
+        settings = self.settings
+        association = self.vocabulary.association(previous, word, settings.pair_weight)
+        return min(settings.bigram_bonus, association)
 
     def _touched(self, word: str) -> bool:
         """Does a cost that the fitted channel changed lie behind a reading of ``word``?"""
@@ -242,7 +247,7 @@ class Repairer:
         letters = sum(ch.isalpha() for ch in word)
         if letters < self.settings.nearest_min or not self.vocabulary.seen:
             return None
-        limit = int(len(word) * self.settings.nearest_share)
+        limit = round(len(word) * self.settings.nearest_share)
         span = (len(word) - limit, len(word) + limit)
         if span not in self._near_words:  # only words of a length within reach
             self._near_words[span] = [
@@ -272,6 +277,18 @@ class Repairer:
         words = [w.lower() for w in WORD.findall(text)]
         self.adapted = adapted_costs(self.evidence, words)
         self._touches.clear()
+        if not self.adapted:
+            return
+        # Damaged words that the first pass made no word of the clean documents are searched
+        # again at the fitted costs: a reading it could not afford may now be in reach.
+        seen, pieces = self.vocabulary.seen, {ocr for ocr, _ in self.adapted}
+        for (word, _, _), fixed in self._decided.items():
+            lower = word.lower()
+            refit = not seen[fixed.lower()] and any(piece in lower for piece in pieces)
+            if refit and self.vocabulary.cost(lower) is None:
+                self._memo.pop(lower, None)
+                self._touches[lower] = True
+        self.channel = self.channel.refitted(self.adapted)
 
     def _channel_cost(self, reading: Reading) -> float:
         """A reading's cost at the fitted costs of this document's confusions."""
@@ -308,7 +325,7 @@ class Repairer:
                 wider = self._search(
                     word, self.channel.fallback, settings.fallback_budget, settings.fallback_edits
                 )
-                cached = [*cached, *wider]
+                cached = [*cached, *wider, *self._insertions(word)]
             self._memo[word] = cached
         return cached
 
@@ -339,20 +356,30 @@ class Repairer:
                     return
                 if len(found) >= cap:
                     return
-                for piece, step, step_cost in options[i]:
-                    if step_cost and (edits >= max_edits or cost + step_cost > budget):
-                        break
-                    part = built + piece
-                    if part not in prefixes:
-                        continue
-                    more = edits + (step_cost > 0)
-                    taken = (*steps, (word[i : i + step], piece, step_cost)) if step_cost else steps
-                    walk(i + step, part, cost + step_cost, more, taken)
-                    if len(part) >= 3 and i + step < size - 3 and is_head(part):
-                        for rest in rest_of(i + step):
-                            total = cost + step_cost + rest.cost
-                            if total <= budget and more + rest.edits <= max_edits:
-                                keep(part + rest.text, total, more + rest.edits, taken + rest.steps)
+                for piece, after, step_cost, step in options[i]:
+                    if step_cost:
+                        if edits >= max_edits or cost + step_cost > budget:
+                            break
+                        part = built + piece
+                        if part not in prefixes:
+                            continue
+                        more, total, taken = edits + 1, cost + step_cost, (*steps, step)
+                    else:
+                        part = built + piece
+                        if part not in prefixes:
+                            continue
+                        more, total, taken = edits, cost, steps
+                    walk(after, part, total, more, taken)
+                    if after < size - 3 and len(part) >= 3 and is_head(part):
+                        for rest in rest_of(after):
+                            whole_cost = total + rest.cost
+                            if whole_cost <= budget and more + rest.edits <= max_edits:
+                                keep(
+                                    part + rest.text,
+                                    whole_cost,
+                                    more + rest.edits,
+                                    taken + rest.steps,
+                                )
 
             walk(begin, "", 0.0, 0, ())
             return list(found.values())
@@ -368,6 +395,18 @@ class Repairer:
             if part.text != word
         ]
 
+    def _insertions(self, word: str) -> list[Reading]:
+        """Words that OCR made this one of by losing one letter (``Sfte`` → ``syfte``)."""
+        if not PLAIN_WORD.match(word):
+            return []
+        listed = self.vocabulary.listed  # (not compounds: too many strings to analyse)
+        return [
+            Reading(longer, cost, (("", letter, cost),))
+            for i in range(len(word) + 1)
+            for letter, cost in self.channel.lost.items()
+            if listed(longer := word[:i] + letter + word[i:])
+        ]
+
     def _splits(self, word: str) -> list[Reading]:
         """Two common words run together (``attanta`` → ``att anta``), as candidates whose
         cost is the penalty for a lost space."""
@@ -380,11 +419,17 @@ class Repairer:
         ]
 
 
-def _options(word: str, i: int, rules: Rules, longest: int) -> list[tuple[str, int, float]]:
-    """What the OCR text at ``i`` may have been: itself, or a rule's source; cheapest first."""
-    found = [(word[i], 1, 0.0)]
+def _options(
+    word: str, i: int, rules: Rules, longest: int
+) -> list[tuple[str, int, float, tuple[str, str, float]]]:
+    """What the OCR text at ``i`` may have been: itself, or a rule's source; cheapest first.
+    Each with where the reading goes on, its cost, and the confusion it is."""
+    found = [(word[i], i + 1, 0.0, (word[i], word[i], 0.0))]
     for size in range(1, min(longest, len(word) - i) + 1):
-        found.extend((source, size, cost) for source, cost in rules.get(word[i : i + size], ()))
+        ocr = word[i : i + size]
+        found.extend(
+            (source, i + size, cost, (ocr, source, cost)) for source, cost in rules.get(ocr, ())
+        )
     found[1:] = sorted(found[1:], key=lambda option: option[2])
     return found
 
@@ -422,8 +467,9 @@ def _join_fragments(tokens: Sequence[str], vocabulary: Vocabulary) -> list[str]:
 
 
 def _same_case(original: str, word: str) -> str:
-    if len(original) > 1 and original.isupper():
-        return word.upper()
+    upper = sum(ch.isupper() for ch in original)
+    if upper >= 2 and upper > sum(ch.islower() for ch in original):
+        return word.upper()  # capitals, one of them misread as a small letter (``\\rIS``)
     if original[:1].isupper():
         return word[:1].upper() + word[1:]
     return word

@@ -54,6 +54,7 @@ ENDINGS = (
 """Inflectional endings, for telling an unlisted form of a known word from damage."""
 WORD = re.compile(r"[^\W\d_]+|\d+")
 NUMBER = "<tal>"
+_NONE: Counter[str] = Counter()
 """Every number, as one word: ``år <tal>``, ``<tal> kronor``."""
 
 
@@ -62,6 +63,7 @@ class Vocabulary:
     frequency: dict[str, float] = field(default_factory=frequencies)
     seen: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _after: dict[str, Counter[str]] = field(default_factory=dict)
     _total: int = 0
     _costs: dict[str, float | None] = field(default_factory=dict)
     _prefixes: set[str] = field(default_factory=set)
@@ -79,7 +81,9 @@ class Vocabulary:
         for text in texts:
             words = [NUMBER if w[0].isdigit() else w.lower() for w in WORD.findall(text)]
             self.seen.update(words)
-            self.pairs.update(itertools.pairwise(words))
+            for first, second in itertools.pairwise(words):
+                self.pairs[first, second] += 1
+                self._after.setdefault(first, Counter())[second] += 1
             self._total += len(words)
             if self._prefixes:
                 self._add_prefixes(words)
@@ -105,7 +109,8 @@ class Vocabulary:
     def is_head(self, text: str) -> bool:
         """Can ``text`` be the first part of a compound (a word, perhaps with a linking
         letter)?"""
-        return self._part(text) is not None
+        heads = self._heads
+        return (heads[text] if text in heads else self._part(text)) is not None
 
     def is_tail(self, text: str) -> bool:
         return self._tail(text) is not None
@@ -151,9 +156,16 @@ class Vocabulary:
         return self.pair_count(previous, word) > 0
 
     def pair_count(self, previous: str, word: str) -> int:
-        previous = NUMBER if previous[:1].isdigit() else previous
-        word = NUMBER if word[:1].isdigit() else word
-        return self.pairs[previous, word]
+        return self.pairs[self.key(previous), self.key(word)]
+
+    @staticmethod
+    def key(word: str) -> str:
+        """How the pair counts know a word (every number as one)."""
+        return NUMBER if word[:1].isdigit() else word
+
+    def followers(self, word: str) -> Counter[str]:
+        """The words that followed ``word`` in the clean documents, with how often."""
+        return self._after.get(self.key(word), _NONE)
 
     def association(self, previous: str, word: str, weight: float) -> float:
         """ln P(word | previous) / P(word), with the clean documents' pair counts mixed into
@@ -163,7 +175,7 @@ class Vocabulary:
         cost = self.cost(word)
         if not together or cost is None:
             return 0.0
-        first = self.seen[NUMBER if previous[:1].isdigit() else previous]
+        first = self.seen[self.key(previous)]
         return math.log(1 - weight + weight * together / first * math.exp(cost))
 
     def cost_or_inf(self, word: str) -> float:

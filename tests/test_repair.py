@@ -77,6 +77,20 @@ def test_a_section_sign_before_the_closing_parenthesis_and_letter_decimals() -> 
     assert repair_numbers(["5g)."]) == ["59)."]
 
 
+def test_a_lost_letter_a_mark_for_ä_and_a_capital_read_small(swedish: Vocabulary) -> None:
+    repairer = Repairer(swedish)
+    assert repairer.correct("Sfte") == "Syfte"  # y lost
+    assert repairer.correct("l[mna") == "lämna"
+    assert repairer.correct("\\rIS") == "VIS"  # the word is in capitals
+    assert repair_numbers("Lag (2017:612)r om samverkan".split())[1] == "(2017:612)"
+
+
+def test_a_long_word_a_third_away_from_a_word_of_the_documents() -> None:
+    documents = Vocabulary.from_texts(["Parterna verkar för en gemensam värdegrund."] * 2)
+    assert Repairer(documents).correct("vdrdegmnd") == "värdegrund"
+    assert Repairer(Vocabulary()).correct("vdrdegmnd") == "vdrdegmnd"
+
+
 def test_words_split_run_together_or_joined_by_marks_are_repaired_by_part() -> None:
     documents = Vocabulary.from_texts(
         [
