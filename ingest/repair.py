@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -56,6 +56,9 @@ URLISH = re.compile(r"://|^www\.|\.(?:se|nu|com|org|net|eu|info)(?:/|$)", re.IGN
 Step = tuple[str, str]
 """A confusion: the OCR piece and the Swedish piece it stands for (``("6", "ö")``)."""
 Steps = tuple[tuple[str, str, float], ...]
+Option = tuple[str, int, float, tuple[str, str, float]]
+"""A reading of the OCR text at a place: the Swedish piece, how many OCR characters it takes,
+its cost and the confusion it is."""
 
 
 class Part(NamedTuple):
@@ -65,6 +68,19 @@ class Part(NamedTuple):
     cost: float
     edits: int
     steps: Steps
+
+
+class Context(NamedTuple):
+    """The words around a word, and the words that followed the one before and came before
+    the one after it in the clean documents."""
+
+    previous: str
+    following: str
+    after: Mapping[str, int]
+    before: Mapping[str, int]
+
+
+EMPTY: Mapping[str, int] = {}
 
 
 class Reading(NamedTuple):
@@ -121,6 +137,7 @@ class Repairer:
     _near_words: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     _decided: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _touches: dict[str, bool] = field(default_factory=dict)
+    _readings_of: dict[tuple[bool, str], list[Option]] = field(default_factory=dict)
 
     def repair_line(self, line: str, previous: str = "") -> str:
         """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
@@ -190,15 +207,22 @@ class Repairer:
         lower = word.lower()
         own = self.vocabulary.cost(lower) if PLAIN_WORD.match(lower) else None
         following = following.lower()
+        context = Context(
+            previous,
+            following,
+            self.vocabulary.followers(previous) if previous else EMPTY,
+            self.vocabulary.leaders(following) if following else EMPTY,
+        )
         if own is not None:
-            own -= self._context(previous, lower, following)
+            own -= self._context(context, lower)
         best, best_score = word, own if own is not None else math.inf
         chosen: Reading | None = None
         for reading in [*self.candidates(lower), *self._splits(lower)]:
             candidate = reading.word
             score = self._channel_cost(reading)
             score += sum(map(self.vocabulary.cost_or_inf, candidate.split(" ")))
-            score -= self._context(previous, candidate, following)
+            if context.after or context.before:
+                score -= self._context(context, candidate)
             if score < best_score:
                 best, best_score, chosen = candidate, score, reading
         if own is not None:
@@ -213,16 +237,17 @@ class Repairer:
                 self.evidence.setdefault(step, set()).add(lower)
         return word if best == word else _same_case(word, best)
 
-    def _context(self, previous: str, candidate: str, following: str) -> float:
+    def _context(self, context: Context, candidate: str) -> float:
         """What the words around make a reading likelier by (nats, at most ``bigram_bonus``
         a side)."""
-        vocabulary = self.vocabulary
-        first, last = candidate.split(" ")[0], candidate.split(" ")[-1]
+        key = self.vocabulary.key
+        first, _, rest = candidate.partition(" ")
+        last = rest.rsplit(" ", 1)[-1] if rest else first
         bonus = 0.0
-        if previous and vocabulary.key(first) in vocabulary.followers(previous):
-            bonus += self._association(previous, first)
-        if following and vocabulary.key(following) in vocabulary.followers(last):
-            bonus += self._association(last, following)
+        if key(first) in context.after:
+            bonus += self._association(context.previous, first)
+        if key(last) in context.before:
+            bonus += self._association(last, context.following)
         return bonus
 
     def _association(self, previous: str, word: str) -> float:
@@ -289,6 +314,7 @@ class Repairer:
                 self._memo.pop(lower, None)
                 self._touches[lower] = True
         self.channel = self.channel.refitted(self.adapted)
+        self._readings_of.clear()
 
     def _channel_cost(self, reading: Reading) -> float:
         """A reading's cost at the fitted costs of this document's confusions."""
@@ -335,7 +361,7 @@ class Repairer:
         readings of what follows such a point are searched once and reused by every reading
         that reaches it."""
         size = len(word)
-        options = [_options(word, i, rules, self.channel.longest) for i in range(size)]
+        options = [self._options(word[i : i + self.channel.longest], rules) for i in range(size)]
         vocabulary = self.vocabulary
         prefixes, is_head = vocabulary.prefixes(), vocabulary.is_head
         cap = self.settings.max_candidates
@@ -356,7 +382,8 @@ class Repairer:
                     return
                 if len(found) >= cap:
                     return
-                for piece, after, step_cost, step in options[i]:
+                for piece, length, step_cost, step in options[i]:
+                    after = i + length
                     if step_cost:
                         if edits >= max_edits or cost + step_cost > budget:
                             break
@@ -407,6 +434,13 @@ class Repairer:
             if listed(longer := word[:i] + letter + word[i:])
         ]
 
+    def _options(self, text: str, rules: Rules) -> list[Option]:
+        """``_options``, kept for each piece of text a channel's rules have read."""
+        key = (rules is self.channel.fallback, text)
+        if key not in self._readings_of:
+            self._readings_of[key] = _options(text, rules)
+        return self._readings_of[key]
+
     def _splits(self, word: str) -> list[Reading]:
         """Two common words run together (``attanta`` → ``att anta``), as candidates whose
         cost is the penalty for a lost space."""
@@ -419,16 +453,14 @@ class Repairer:
         ]
 
 
-def _options(
-    word: str, i: int, rules: Rules, longest: int
-) -> list[tuple[str, int, float, tuple[str, str, float]]]:
-    """What the OCR text at ``i`` may have been: itself, or a rule's source; cheapest first.
-    Each with where the reading goes on, its cost, and the confusion it is."""
-    found = [(word[i], i + 1, 0.0, (word[i], word[i], 0.0))]
-    for size in range(1, min(longest, len(word) - i) + 1):
-        ocr = word[i : i + size]
+def _options(text: str, rules: Rules) -> list[Option]:
+    """What the OCR text at the start of ``text`` may have been: its first character, or a
+    rule's source; cheapest first."""
+    found = [(text[0], 1, 0.0, (text[0], text[0], 0.0))]
+    for size in range(1, len(text) + 1):
+        ocr = text[:size]
         found.extend(
-            (source, i + size, cost, (ocr, source, cost)) for source, cost in rules.get(ocr, ())
+            (source, size, cost, (ocr, source, cost)) for source, cost in rules.get(ocr, ())
         )
     found[1:] = sorted(found[1:], key=lambda option: option[2])
     return found

@@ -64,6 +64,7 @@ class Vocabulary:
     seen: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     _after: dict[str, Counter[str]] = field(default_factory=dict)
+    _before: dict[str, Counter[str]] = field(default_factory=dict)
     _total: int = 0
     _costs: dict[str, float | None] = field(default_factory=dict)
     _prefixes: set[str] = field(default_factory=set)
@@ -84,6 +85,7 @@ class Vocabulary:
             for first, second in itertools.pairwise(words):
                 self.pairs[first, second] += 1
                 self._after.setdefault(first, Counter())[second] += 1
+                self._before.setdefault(second, Counter())[first] += 1
             self._total += len(words)
             if self._prefixes:
                 self._add_prefixes(words)
@@ -166,6 +168,10 @@ class Vocabulary:
     def followers(self, word: str) -> Counter[str]:
         """The words that followed ``word`` in the clean documents, with how often."""
         return self._after.get(self.key(word), _NONE)
+
+    def leaders(self, word: str) -> Counter[str]:
+        """The words that came before ``word`` in the clean documents, with how often."""
+        return self._before.get(self.key(word), _NONE)
 
     def association(self, previous: str, word: str, weight: float) -> float:
         """ln P(word | previous) / P(word), with the clean documents' pair counts mixed into
