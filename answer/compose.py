@@ -51,6 +51,8 @@ class ComposeSettings:
     """A sentence with the date or amount asked for may lead when it scores this near the
     best sentence."""
     max_sentences: int = 3
+    max_items: int = 6
+    """A list asked for is given whole, up to this many items after the best one."""
 
 
 def compose(
@@ -179,12 +181,28 @@ def _neighbours(
         ]
     if LIST_ITEM.match(best.sentence.text):  # one item of a list: the list is the answer
         items = [i for i in range(best.index - 1, -1, -1) if _item(same.get(i))][::-1]
-        items += [i for i in range(best.index + 1, best.index + 4) if _item(same.get(i))]
         out += [same[i] for i in items][: settings.max_sentences]
+        out += _rest_of_list(best, same, settings.max_items)
     if ANAPHORA.search(best.sentence.text) and best.index - 1 in same:
         out.append(same[best.index - 1])  # "detta belopp" needs the sentence it points to
     if best.index + 1 in same and same[best.index + 1].kind_evidence:
         out.append(same[best.index + 1])  # the amount after the rule, the date after the act
+    return out
+
+
+def _rest_of_list(best: Candidate, same: dict[int, Candidate], most: int) -> list[Candidate]:
+    """The items after ``best`` and the lines that carry them on (a scan's item runs over a
+    blank line: "2. Regional överenskommelse … i" / "Stockholms län, daterad …"), until two
+    sentences in a row are no item, or ``most`` items."""
+    out: list[Candidate] = []
+    items, i = 0, best.index + 1
+    while i in same and items < most:
+        if _item(same[i]):
+            items += 1
+        elif not (_item(same.get(i + 1)) or _item(same.get(i + 2))):
+            break
+        out.append(same[i])
+        i += 1
     return out
 
 
@@ -194,6 +212,8 @@ def _item(c: Candidate | None) -> bool:
 
 def _add(chosen: list[Candidate], c: Candidate, settings: ComposeSettings) -> None:
     limit = settings.max_sentences + chosen[0].sentence.text.endswith(":")
+    if LIST_ITEM.match(chosen[0].sentence.text):
+        limit = 1 + settings.max_sentences + 2 * settings.max_items  # items and their lines
     if len(chosen) >= limit or c in chosen:
         return
     if any(_same_words(c.sentence.text, x.sentence.text) for x in chosen):

@@ -70,11 +70,15 @@ def candidates(question: Question, hits: Iterable[Hit]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, (hit, sentences) in enumerate(zip(hits, split, strict=True)):
         context = stems(f"{hit.title or ''} {hit.section or ''} {hit.text}")
+        heading = stems(hit.section or "")
         for index, sentence in enumerate(sentences):
             opens_list = index + 1 < len(sentences) and bool(
                 LIST_ITEM.match(sentences[index + 1].text)
             )
-            found = Found(sentence, own[rank][index], context, opens_list)
+            have = own[rank][index]
+            if LIST_ITEM.match(sentence.text):
+                have = have | heading  # an item of the list under "Bilagor" is a Bilaga
+            found = Found(sentence, have, context, opens_list)
             out.append(_score(question, weights, hit, rank, index, found))
     return out
 

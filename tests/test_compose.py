@@ -196,6 +196,28 @@ def test_an_item_of_a_list_brings_the_rest_of_the_list() -> None:
         assert item in answer.text
 
 
+def test_a_scanned_list_is_given_whole_across_its_broken_lines() -> None:
+    attachments = hit(
+        "bilagor",
+        "1. Rekommendation daterad 2019-06-18 att anta överenskommelsen om samverkan vid\n"
+        "utskrivning från sluten vård i Stockholms län,\n"
+        "2. Regional överenskommelse om samverkan vid utskrivning från sluten vård i\n"
+        "Stockholms län, daterad 2019-06-14\n"
+        "a. Bilaga 1 utskrivningsprocessens gemensamma och enskilda åtaganden\n"
+        "3. Yttrande över överenskommelsen från Kommunalförbundet sjukvård och omsorg i\n"
+        "Norrtälje, daterat 2019-10-01",
+        section="Bilagor",
+        title="Regional överenskommelse – tjänsteutlåtande",
+    )
+    answer = compose(
+        "Vilka bilagor hörde till tjänsteutlåtandet om den regionala överenskommelsen?",
+        [attachments],
+    )
+    assert answer.answered
+    for item in ("1. Rekommendation", "2. Regional", "a. Bilaga 1", "3. Yttrande"):
+        assert item in answer.text
+
+
 def test_a_list_of_attachments_does_not_answer_a_question_about_something_else() -> None:
     attachments = hit(
         "lista",
