@@ -48,6 +48,8 @@ BOUNDARY = re.compile(
     r"(?<=[.!?])\s+(?=[\"”»(]?[A-ZÅÄÖ0-9•\-–])|\s+(?=[•▪●]\s)|(?<=:)\s+(?=[-–•]\s)"
 )
 MAX_CHARS = 400
+RUNS_ON = re.compile(r"[^\W\d_],?$")
+"""A line that ends in a word (or a word and a comma): its sentence goes on."""
 NUMBERING = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)]|\d{1,2}(?:\.\d{1,2})+\.?")
 """A list item's or a heading's number: no sentence ends after it."""
 
@@ -60,15 +62,29 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of a passage; its line breaks (headings, list items) always end one."""
+    """Sentences of a passage; a line break ends one (headings, list items) unless the line
+    runs on: it ends without a stop and the next line goes on in small letters ("finns
+    heller inga" / "utskrivningsklara … vid Norrtälje sjukhus.")."""
     sentences: list[Sentence] = []
     offset = 0
-    for line in text.split("\n"):
+    for line in _run_on_lines(text):
         sentences.extend(
             Sentence(s.text, s.start + offset, s.end + offset) for s in _split_line(line)
         )
         offset += len(line) + 1
     return sentences
+
+
+def _run_on_lines(text: str) -> list[str]:
+    """The passage's lines, a line that runs on joined to the next by a space (so that
+    offsets still count the passage's characters)."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if lines and RUNS_ON.search(lines[-1]) and line[:1].islower():
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
 
 
 def _split_line(text: str) -> list[Sentence]:

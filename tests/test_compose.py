@@ -117,6 +117,25 @@ def test_no_hits_is_no_answer() -> None:
     assert not compose("Vad beslutade nämnden?", []).answered
 
 
+def test_a_line_that_runs_on_is_one_sentence_with_the_next() -> None:
+    text = (
+        "Norrtälje kommun har redan anmält detta. Sedan lång tid tillbaka finns heller inga\n"
+        "utskrivningsklara patienter vid Norrtälje sjukhus.\n"
+        "Rekommendation och synpunkter\n"
+        "Kommunen rekommenderas att godkänna överenskommelsen."
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Norrtälje kommun har redan anmält detta.",
+        "Sedan lång tid tillbaka finns heller inga utskrivningsklara patienter vid Norrtälje "
+        "sjukhus.",
+        "Rekommendation och synpunkter",
+        "Kommunen rekommenderas att godkänna överenskommelsen.",
+    ]
+    for s in sentences:
+        assert " ".join(text[s.start : s.end].split()) == s.text
+
+
 def test_sentences_keep_abbreviations_and_offsets() -> None:
     text = "Nämnden beslutar bl.a. att anta planen. Mötet börjar kl. 9.00. Det är bra."
     sentences = split_sentences(text)
