@@ -92,10 +92,6 @@ class Vocabulary:
         self._costs.clear()
         self._floor = None
 
-    def is_prefix(self, text: str) -> bool:
-        """Does some word of the vocabulary begin with ``text``?"""
-        return text in self.prefixes()
-
     def prefixes(self) -> set[str]:
         """Every beginning of a word of the vocabulary (for tight loops)."""
         if not self._prefixes:
@@ -152,10 +148,6 @@ class Vocabulary:
 
     def is_common(self, word: str) -> bool:
         return self.frequency.get(word, 0.0) >= COMMON or self.seen[word] >= 3
-
-    def follows(self, previous: str, word: str) -> bool:
-        """Has ``word`` followed ``previous`` in the clean documents (numbers as one word)?"""
-        return self.pair_count(previous, word) > 0
 
     def pair_count(self, previous: str, word: str) -> int:
         return self.pairs[self.key(previous), self.key(word)]

@@ -1,5 +1,7 @@
 """The extractive answer: the right sentences, numbered citations, and declining."""
 
+import pytest
+
 from answer.compose import NO_ANSWER, compose
 from answer.question import analyse
 from answer.sentences import split_sentences
@@ -197,43 +199,37 @@ def test_a_decision_gets_its_date_from_the_report_that_repeats_it() -> None:
     assert "löper ut" not in answer.text  # a real date beats words about time
 
 
-def test_an_item_of_a_list_brings_the_rest_of_the_list() -> None:
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            "1. Rekommendation från Storsthlm daterad 2019-06-18\n"
+            "2. Regional överenskommelse om utskrivning från sluten vård\n"
+            "3. Yttrande från Kommunalförbundet sjukvård och omsorg i Norrtälje",
+            ("Rekommendation", "Regional överenskommelse", "Yttrande"),
+        ),
+        (  # a scan's list: items broken over lines, a sub-item, more than three items
+            "1. Rekommendation daterad 2019-06-18 att anta överenskommelsen om samverkan vid\n"
+            "utskrivning från sluten vård i Stockholms län,\n"
+            "2. Regional överenskommelse om samverkan vid utskrivning från sluten vård i\n"
+            "Stockholms län, daterad 2019-06-14\n"
+            "a. Bilaga 1 utskrivningsprocessens gemensamma och enskilda åtaganden\n"
+            "3. Yttrande över överenskommelsen från Kommunalförbundet sjukvård och omsorg i\n"
+            "Norrtälje, daterat 2019-10-01",
+            ("1. Rekommendation", "2. Regional", "a. Bilaga 1", "3. Yttrande"),
+        ),
+    ],
+)
+def test_an_item_of_a_list_brings_the_whole_list(text: str, items: tuple[str, ...]) -> None:
     attachments = hit(
-        "bilagor",
-        "1. Rekommendation från Storsthlm daterad 2019-06-18\n"
-        "2. Regional överenskommelse om utskrivning från sluten vård\n"
-        "3. Yttrande från Kommunalförbundet sjukvård och omsorg i Norrtälje",
-        section="Bilagor",
-        title="Regional överenskommelse – tjänsteutlåtande",
+        "bilagor", text, section="Bilagor", title="Regional överenskommelse – tjänsteutlåtande"
     )
     answer = compose(
         "Vilka bilagor hörde till tjänsteutlåtandet om den regionala överenskommelsen?",
         [attachments],
     )
     assert answer.answered
-    for item in ("Rekommendation", "Regional överenskommelse", "Yttrande"):
-        assert item in answer.text
-
-
-def test_a_scanned_list_is_given_whole_across_its_broken_lines() -> None:
-    attachments = hit(
-        "bilagor",
-        "1. Rekommendation daterad 2019-06-18 att anta överenskommelsen om samverkan vid\n"
-        "utskrivning från sluten vård i Stockholms län,\n"
-        "2. Regional överenskommelse om samverkan vid utskrivning från sluten vård i\n"
-        "Stockholms län, daterad 2019-06-14\n"
-        "a. Bilaga 1 utskrivningsprocessens gemensamma och enskilda åtaganden\n"
-        "3. Yttrande över överenskommelsen från Kommunalförbundet sjukvård och omsorg i\n"
-        "Norrtälje, daterat 2019-10-01",
-        section="Bilagor",
-        title="Regional överenskommelse – tjänsteutlåtande",
-    )
-    answer = compose(
-        "Vilka bilagor hörde till tjänsteutlåtandet om den regionala överenskommelsen?",
-        [attachments],
-    )
-    assert answer.answered
-    for item in ("1. Rekommendation", "2. Regional", "a. Bilaga 1", "3. Yttrande"):
+    for item in items:
         assert item in answer.text
 
 
