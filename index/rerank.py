@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from index.model_path import model_location
 from index.store import IndexProblem
 
 CROSS_ENCODER = "cross-encoder:"
@@ -39,15 +39,14 @@ class CrossEncoderReranker:
                 "sentence-transformers är inte installerat: `pip install .[sentence-transformers]` "
                 "(eller ta bort NAMNDSVAR_RERANKER)"
             ) from e
-        local = name[:1] in "/.~"
-        if local and not Path(name).expanduser().is_dir():
+        try:
+            location = model_location(name)
+        except FileNotFoundError as e:
             raise RerankerProblem(
                 f"Omrankaren {name!r} kan inte läsas: mappen finns inte. Ange mappen med modellen."
-            )
+            ) from e
         try:
-            model = CrossEncoder(
-                str(Path(name).expanduser()) if local else name, num_labels=1, device="cpu"
-            )
+            model = CrossEncoder(location, num_labels=1, device="cpu")
         except (OSError, ValueError) as e:
             raise RerankerProblem(
                 f"Omrankaren {name!r} kan inte läsas: {e}. Ange en mapp med modellen eller ett "
