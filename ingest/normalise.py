@@ -20,7 +20,7 @@ from ingest.records import Line
 from ingest.repair import Repairer
 from ingest.vocabulary import Vocabulary
 
-VERSION = "norm-10"
+VERSION = "norm-11"
 
 PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""

@@ -51,6 +51,10 @@ SENTENCE_END = frozenset(("", ".", ":", "!", "?"))
 PART_BREAK = re.compile(r"([/-])")
 """Parts of a token that are words of their own: ``lT-stiid``, ``system/IT-stdd``."""
 URLISH = re.compile(r"://|^www\.|\.(?:se|nu|com|org|net|eu|info)(?:/|$)", re.IGNORECASE)
+UNMARKED = str.maketrans("åäöé", "aaoe")
+"""Letters without their marks: the marks are what such a scan loses first, so a word is
+matched against the clean documents' words with them set aside (``nofftalie`` is three
+letters from ``norrtalje``)."""
 
 
 Step = tuple[str, str]
@@ -134,7 +138,7 @@ class Repairer:
     """The confusions (with their learned cost) behind the damaged words corrected so far,
     each with the words it was found in."""
     _memo: dict[str, list[Reading]] = field(default_factory=dict)
-    _near_words: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    _near_words: dict[tuple[int, int], tuple[list[str], list[str]]] = field(default_factory=dict)
     _decided: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _touches: dict[str, bool] = field(default_factory=dict)
     _readings_of: dict[tuple[bool, str], list[Option]] = field(default_factory=dict)
@@ -231,7 +235,7 @@ class Repairer:
         if best == word or not self.vocabulary.seen[best]:
             # A damaged word that no reading makes a word of the clean documents: their
             # nearest word, if one is close, is likelier than a reading of a rarer word.
-            best = self.nearest(lower) or best
+            best = self.nearest(lower) or self._nearest_head(lower) or best
         if chosen is not None and best == chosen.word:
             for step in chosen.steps:
                 self.evidence.setdefault(step, set()).add(lower)
@@ -268,23 +272,29 @@ class Repairer:
     def nearest(self, word: str) -> str | None:
         """The one word of the clean documents closest to a long damaged word
         (``utskrirmingsklar`` → ``utskrivningsklar``), when it is close and no other word is
-        as close."""
+        as close; letters that differ only in their marks (a, ä) count as the same."""
         letters = sum(ch.isalpha() for ch in word)
         if letters < self.settings.nearest_min or not self.vocabulary.seen:
             return None
         limit = round(len(word) * self.settings.nearest_share)
         span = (len(word) - limit, len(word) + limit)
         if span not in self._near_words:  # only words of a length within reach
-            self._near_words[span] = [
+            words = [
                 w for w in self.vocabulary.seen if span[0] <= len(w) <= span[1] and w.isalpha()
             ]
+            self._near_words[span] = (words, [w.translate(UNMARKED) for w in words])
+        words, unmarked = self._near_words[span]
         found = process.extract(
-            word, self._near_words[span], scorer=Levenshtein.distance, score_cutoff=limit, limit=5
+            word.translate(UNMARKED),
+            unmarked,
+            scorer=Levenshtein.distance,
+            score_cutoff=limit,
+            limit=5,
         )
         if not found:
             return None
         closest = sorted(
-            (str(w) for w, distance, _ in found if distance == found[0][1]),
+            (words[i] for _, distance, i in found if distance == found[0][1]),
             key=lambda w: -self.vocabulary.seen[w],
         )
         # Among equally close words, one the documents use far more often than the others
@@ -295,6 +305,15 @@ class Repairer:
         ):
             return None
         return closest[0]
+
+    def _nearest_head(self, word: str) -> str | None:
+        """A compound whose first part is damaged and whose last is a word: the nearest word
+        of the clean documents to that first part (``norrtllie|bor`` → ``norrtäljebor``)."""
+        for i in range(self.settings.nearest_min, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            if self.vocabulary.is_tail(tail) and (near := self.nearest(head)):
+                return near + tail
+        return None
 
     def adapt(self, text: str) -> None:
         """Fit the channel to the document whose first pass gave ``text``

@@ -17,6 +17,8 @@ COMMON = 1e-5
 """Frequent enough to stand as a word of its own when a run-together word is parted."""
 TAIL = 1e-6
 """Frequent enough to be the last part of a compound (the first needs only to be a word)."""
+SHORT_TAIL = 1e-4
+"""As frequent, for a last part of three letters (``norrtälje|bor``, ``stads|hus``)."""
 FUNCTION_WORD = 3e-3
 """Words this frequent (att, och, som, för …) are not the first part of a compound that the
 list lacks: ``attanta`` is two words run together."""
@@ -116,8 +118,9 @@ class Vocabulary:
     def _tail(self, text: str) -> float | None:
         """−ln P of a compound's last part, in the genitive too (``nämnden|s``)."""
         for form in (text, text[:-1] if text.endswith("s") else ""):
-            if len(form) >= 4 and self.frequency.get(form, 0.0) >= TAIL:
-                return -math.log(self.frequency[form])
+            share = self.frequency.get(form, 0.0)
+            if share >= (TAIL if len(form) >= 4 else SHORT_TAIL) and len(form) >= 3:
+                return -math.log(share)
         return None
 
     def knows(self, word: str) -> bool:
@@ -195,9 +198,12 @@ class Vocabulary:
 
     def _compound(self, word: str, depth: int = 2) -> float | None:
         """The cheapest split into a Swedish first part and a Swedish (or, once more,
-        compound) rest of four letters or more, with an optional linking letter."""
+        compound) rest of three letters or more, with an optional linking letter."""
         best: float | None = None
-        for i in range(3, len(word) - 3):
+        prefixes = self._prefixes
+        for i in range(3, len(word) - 2):
+            if prefixes and word[: i - 1] not in prefixes:
+                break  # no word, with or without a linking letter, begins this way
             head, rest = word[:i], word[i:]
             first = self._part(head)
             if first is None:

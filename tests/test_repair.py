@@ -203,6 +203,16 @@ def test_long_damaged_words_become_the_documents_nearest_word() -> None:
     assert Repairer(Vocabulary()).nearest("utskrirmingsprocessen") is None  # no documents yet
 
 
+def test_a_damaged_name_is_matched_with_its_marks_set_aside_and_in_compounds() -> None:
+    documents = Vocabulary.from_texts(["Vården ges vid Södertälje sjukhus i Södertälje."] * 3)
+    repairer = Repairer(documents)
+    # r read as f, j as i, ö and ä lost: four letters apart, two with the marks set aside.
+    assert repairer.correct("Sodeftalie") == "Södertälje"
+    # A damaged name as the first part of a compound that no document has.
+    assert repairer.correct("Sodeftlliebor") == "Södertäljebor"
+    assert documents.knows("södertäljebor")  # a last part of three letters
+
+
 def test_normalise_cli_repairs_standard_input() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ingest.normalise"],
