@@ -9,7 +9,7 @@ import pytest
 
 from index.build import index_paths
 from index.named import named_municipalities
-from index.search import Searcher
+from index.search import SENTENCE_WEIGHT, Searcher
 from index.settings import IndexSettings
 
 DOCUMENTS = {
@@ -85,3 +85,12 @@ def test_named_municipalities() -> None:
     assert named_municipalities("Vad beslutade Stockholms stad?", known) == {"Stockholms stad"}
     assert not named_municipalities("Vad gäller i Stockholms län?", known)
     assert not named_municipalities("Vad beslutade Botkyrkanämnden?", known)
+
+
+def test_a_candidate_that_answers_in_one_sentence_gains(searcher: Searcher) -> None:
+    ids = {Path(p.get("source") or "").name: p.id for p in searcher.passages}
+    question = "Håller biblioteket i Åkersberga öppet på lördagar?"
+    fused = [(ids["skolskjuts.txt"], 0.9), (ids["bibliotek.txt"], 0.85)]
+    ranked = searcher._by_sentence(question, fused)
+    assert [i for i, _ in ranked] == [ids["bibliotek.txt"], ids["skolskjuts.txt"]]
+    assert ranked[0][1] == pytest.approx(0.85 + SENTENCE_WEIGHT)
