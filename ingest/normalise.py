@@ -9,9 +9,11 @@ apart from whitespace and hyphenation.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from ingest.clean import clean_chars, is_broken_word
@@ -56,8 +58,10 @@ def repair(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> tuple
     that knows more words would not find one either, and the lines come back as they were."""
     vocabulary = vocabulary if vocabulary is not None else swedish()
     groups = _groups(lines)
-    verdicts = damaged_windows(["\n".join(lines[i].text for i in g) for g in groups], vocabulary)
-    return _repaired(lines, groups, verdicts, vocabulary), any(verdicts)
+    with _collector_paused():
+        texts = ["\n".join(lines[i].text for i in g) for g in groups]
+        verdicts = damaged_windows(texts, vocabulary)
+        return _repaired(lines, groups, verdicts, vocabulary), any(verdicts)
 
 
 def _repaired(
@@ -78,6 +82,21 @@ def _repaired(
         if text != " ".join(lines[i].text.split()):
             out[i] = replace(lines[i], text=text, repaired=True)
     return out
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a document is judged and repaired. The repair makes
+    millions of short-lived tuples and no cycles (reference counting frees them), and in a
+    process that also holds a model and an index every collection walks all of its objects:
+    with the embedder loaded, the repair ran 5–30 % faster in four paired runs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _repair_pass(repairer: Repairer, texts: Sequence[str]) -> list[str]:
