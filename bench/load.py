@@ -120,17 +120,20 @@ def _client_loop(
         tally.add(0.0, f"klient {number}: {type(e).__name__}: {e}", error=True)
         return
     turn = number
-    while time.monotonic() < deadline:
-        probe = probes[turn % len(probes)]
-        turn += 1
-        started = time.perf_counter()
-        try:
-            reply = client.predict(probe.question, api_name="/chat")
-        except Exception as e:  # counted and shown, the client goes on
-            tally.add(0.0, f"{probe.question!r}: {type(e).__name__}: {e}"[:300], error=True)
-            continue
-        ms = (time.perf_counter() - started) * 1000
-        tally.add(ms, judge(reply, probe, probes), error=False)
+    try:
+        while time.monotonic() < deadline:
+            probe = probes[turn % len(probes)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                reply = client.predict(probe.question, api_name="/chat")
+            except Exception as e:  # counted and shown, the client goes on
+                tally.add(0.0, f"{probe.question!r}: {type(e).__name__}: {e}"[:300], error=True)
+                continue
+            ms = (time.perf_counter() - started) * 1000
+            tally.add(ms, judge(reply, probe, probes), error=False)
+    finally:
+        client.close()  # its heartbeat thread would outlive the test
 
 
 def hammer(

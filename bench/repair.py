@@ -6,24 +6,21 @@ from __future__ import annotations
 
 import logging
 import re
-import statistics
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from bench import repair_speed
 from bench.confusions import STYLES, contexts, scan_and_read
+from bench.repair_speed import DAMAGED
 from ingest.normalise import normalise_text
 from ingest.vocabulary import Vocabulary
 
 log = logging.getLogger("bench.repair")
 
-DAMAGED = "002_3410898c3f7dd624.txt"
-SPEED_RUNS = 3
-"""Repairs timed; their median is the speed (one run on a shared machine varies by ±15 %)."""
 TWIN = "000_1932747f80ea1fd5.txt"
 DAMAGED_LINES = (135, 1073)
 TWIN_LINES = (944, 1949)
@@ -90,26 +87,15 @@ def _lines(path: Path, span: tuple[int, int]) -> str:
     return "\n".join(lines[span[0] - 1 : span[1]])
 
 
-def twin_rates(corpus: Path, fresh: Callable[[], Vocabulary]) -> tuple[ErrorRate, ErrorRate, float]:
-    """WER of the damaged scan against its clean twin, raw and repaired, and repair speed:
-    the median of ``SPEED_RUNS`` repairs, each with a ``fresh`` vocabulary (its caches
-    empty, as for the first document of a run)."""
+def twin_rates(corpus: Path, vocabulary: Vocabulary) -> tuple[ErrorRate, ErrorRate]:
+    """WER of the damaged scan against its clean twin, raw and repaired."""
     damaged = (corpus / DAMAGED).read_text(encoding="utf-8")
-    speeds = []
-    for _ in range(SPEED_RUNS):
-        vocabulary = fresh()
-        began = time.perf_counter()
-        vocabulary.prefixes()  # built once a process, before the first word; timed apart
-        log.info("Lexikonets prefix byggdes på %.2f s", time.perf_counter() - began)
-        began = time.perf_counter()
-        repaired = normalise_text(damaged, vocabulary)
-        speeds.append(len(damaged.split()) / (time.perf_counter() - began))
-    speed = statistics.median(speeds)
+    repaired = normalise_text(damaged, vocabulary)
     reference = words(_lines(corpus / TWIN, TWIN_LINES))
     span = slice(DAMAGED_LINES[0] - 1, DAMAGED_LINES[1])
     raw = words("\n".join(damaged.split("\n")[span]))
     fixed = words("\n".join(repaired.split("\n")[span]))
-    return error_rate(raw, reference), error_rate(fixed, reference), speed
+    return error_rate(raw, reference), error_rate(fixed, reference)
 
 
 def pair_hits(corpus: Path, pairs_file: Path, vocabulary: Vocabulary) -> tuple[int, int]:
@@ -179,8 +165,9 @@ def measure(corpus: Path, pairs_file: Path, swequad_dev: Path, unseen_pages: int
     Swedish alone."""
     clean = sorted(p for p in corpus.glob("*.txt") if p.name != DAMAGED)
     texts = [p.read_text(encoding="utf-8") for p in clean]
+    speed = repair_speed.measure(corpus)
     vocabulary = Vocabulary.from_texts(texts)
-    twin_raw, twin_fixed, speed = twin_rates(corpus, lambda: Vocabulary.from_texts(texts))
+    twin_raw, twin_fixed = twin_rates(corpus, Vocabulary.from_texts(texts))
     log.info("Tvilling-WER %.3f → %.3f, %.0f ord/s", twin_raw.rate, twin_fixed.rate, speed)
     pairs, hits = pair_hits(corpus, pairs_file, vocabulary)
     clean_words, changed = clean_changes(clean, vocabulary)
@@ -226,8 +213,8 @@ def markdown(results: RepairResults) -> list[str]:
         f"{results.clean_changed} words changed "
         f"({100 * results.clean_changed / max(results.clean_words, 1):.3f} %).",
         f"- Speed: {results.words_per_second:,.0f} words a second (the whole damaged file, both "
-        f"passes; median of {SPEED_RUNS} runs, each with a fresh vocabulary; the lexicon's "
-        "prefix set, built once a process, is built before timing).",
+        f"passes; median of {repair_speed.RUNS} runs, each in a process of its own with a fresh "
+        "vocabulary; the lexicon's prefix set, built once a process, is built before timing).",
     ]
     if results.unseen_raw is not None and results.unseen_repaired is not None:
         raw, fixed = results.unseen_raw, results.unseen_repaired

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from llama_index.core.schema import TextNode
 
+from bench import repair_speed
 from bench.actionable import _correct, cited, corruptions, load_conversations
 from bench.baselines import line_span, node_lines
 from bench.datasets import Place, Question, load_questions, parse_ranges
@@ -332,3 +334,17 @@ def test_a_follow_up_answer_with_the_other_conversations_value_is_not_correct() 
     conversations = load_conversations()
     assert len(conversations) >= 10 and all(len(c.turns) == 2 for c in conversations)
     assert any(c.must_not for c in conversations)
+
+
+def test_repair_speed_is_timed_in_processes_of_its_own(tmp_path: Path) -> None:
+    corpus = tmp_path / "korpus"
+    corpus.mkdir()
+    (corpus / "protokoll.txt").write_text(
+        "Socialnämnden beslutar att godkänna avtalet.\n" * 5, encoding="utf-8"
+    )
+    (corpus / repair_speed.DAMAGED).write_text(
+        "Socialniimnden beslutar att godkiinna avtalet om 7 8oo kronor.\n" * 5, encoding="utf-8"
+    )
+    assert repair_speed.measure(corpus, runs=1) > 0
+    with pytest.raises(subprocess.CalledProcessError):
+        repair_speed.measure(tmp_path, runs=1)  # no damaged file there
