@@ -11,6 +11,9 @@ from ingest.records import Line
 
 NBSP_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a"), " ")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"), None)
+UNMARKED = str.maketrans("åäöé", "aaoe")
+"""Swedish letters without their marks, as web addresses write them (``norrtalje.se``) and as
+an English OCR model reads them."""
 
 # Words after a hyphen that show it is a Swedish compound ellipsis ("hälso- och sjukvård").
 KEEP_HYPHEN_BEFORE = frozenset(

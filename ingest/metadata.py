@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from ingest.clean import UNMARKED
 from ingest.records import Line
 
 MONTHS = {
@@ -31,7 +32,6 @@ LONG_DATE = re.compile(
 )
 MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)?) [Kk]ommun(?:s)?\b")
 DOMAIN = re.compile(r"(?:\bwww[.\s]\s?|@)([a-zåäö-]+)\.\s?se\b", re.IGNORECASE)
-DOMAIN_FOLD = str.maketrans("åäöé", "aaoe")
 CITY = re.compile(r"\b(Stockholms|Göteborgs|Malmö) stad\b")
 COMMITTEE = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]*(?:nämnden|nämnd|styrelsen|fullmäktige)|"
@@ -90,7 +90,7 @@ def _domain_name(name: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return text.casefold().translate(DOMAIN_FOLD)
+    return text.casefold().translate(UNMARKED)
 
 
 def item_committee(lines: Sequence[Line]) -> str | None:

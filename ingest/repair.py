@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ingest.adapt import adapted_costs
 from ingest.channel import Channel, Rules, default_channel
+from ingest.clean import UNMARKED
 from ingest.numbers import repair_numbers, split_punctuation
 from ingest.vocabulary import FUNCTION_WORD, Vocabulary
 
@@ -51,10 +52,6 @@ SENTENCE_END = frozenset(("", ".", ":", "!", "?"))
 PART_BREAK = re.compile(r"([/-])")
 """Parts of a token that are words of their own: ``lT-stiid``, ``system/IT-stdd``."""
 URLISH = re.compile(r"://|^www\.|\.(?:se|nu|com|org|net|eu|info)(?:/|$)", re.IGNORECASE)
-UNMARKED = str.maketrans("åäöé", "aaoe")
-"""Letters without their marks: the marks are what such a scan loses first, so a word is
-matched against the clean documents' words with them set aside (``nofftalie`` is three
-letters from ``norrtalje``)."""
 
 
 Step = tuple[str, str]
