@@ -39,6 +39,9 @@ class Sentence:
     def holds(self, stem: str) -> bool:
         return stem in self.stems or (len(stem) >= PART_MIN and stem in self.text)
 
+    def held(self, stems: Iterable[str]) -> frozenset[str]:
+        return frozenset(stem for stem in stems if self.holds(stem))
+
 
 def sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(
@@ -58,14 +61,15 @@ class SentenceMatcher:
     def scores(self, query: str, ids: Iterable[str]) -> dict[str, float]:
         """Each candidate's best sentence, 0–1: the share of the question's weight it holds."""
         terms = sorted(set(tokens(query, query=True)))
-        read = {i: self._sentences(i) for i in ids}
-        if len(terms) < MIN_WORDS or not read:
-            return dict.fromkeys(read, 0.0)
-        weights = _rarity(terms, read)
+        # The question words each sentence of each candidate holds, found once.
+        held = {i: [s.held(terms) for s in self._sentences(i)] for i in ids}
+        if len(terms) < MIN_WORDS or not held:
+            return dict.fromkeys(held, 0.0)
+        weights = _rarity(terms, held)
         total = sum(weights.values())
         if total <= 0:
-            return dict.fromkeys(read, 0.0)
-        return {i: _best(found, weights) / total for i, found in read.items()}
+            return dict.fromkeys(held, 0.0)
+        return {i: _best(found, weights) / total for i, found in held.items()}
 
     def _sentences(self, passage_id: str) -> tuple[Sentence, ...]:
         read = self._read
@@ -82,20 +86,19 @@ class SentenceMatcher:
         self._read.clear()
 
 
-def _rarity(terms: Iterable[str], read: Mapping[str, tuple[Sentence, ...]]) -> dict[str, float]:
+def _rarity(terms: Iterable[str], held: Mapping[str, list[frozenset[str]]]) -> dict[str, float]:
     """BM25's idf with the candidates as the collection."""
-    size = len(read)
+    size = len(held)
     weights = {}
     for term in terms:
-        having = sum(any(s.holds(term) for s in found) for found in read.values())
+        having = sum(any(term in words for words in found) for found in held.values())
         weights[term] = math.log(1 + (size - having + 0.5) / (having + 0.5))
     return weights
 
 
-def _best(found: tuple[Sentence, ...], weights: Mapping[str, float]) -> float:
+def _best(found: list[frozenset[str]], weights: Mapping[str, float]) -> float:
     best = 0.0
-    for sentence in found:
-        held = [w for term, w in weights.items() if sentence.holds(term)]
-        if len(held) >= MIN_WORDS:
-            best = max(best, sum(held))
+    for words in found:
+        if len(words) >= MIN_WORDS:
+            best = max(best, sum(weights[term] for term in words))
     return best
