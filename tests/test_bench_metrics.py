@@ -29,6 +29,7 @@ from bench.metrics import (
     summarise,
     unanswerable_handled,
 )
+from bench.repair import ErrorRate, clean_changes, error_rate
 from bench.report import CHART, Run, SystemResult, markdown, write
 
 ÄLDRE = {
@@ -348,3 +349,26 @@ def test_repair_speed_is_timed_in_processes_of_its_own(tmp_path: Path) -> None:
     assert repair_speed.measure(corpus, runs=1) > 0
     with pytest.raises(subprocess.CalledProcessError):
         repair_speed.measure(tmp_path, runs=1)  # no damaged file there
+
+
+def test_word_errors_tell_misreadings_from_unrelated_words() -> None:
+    reference = "nämnden beslutar att godkänna avtalet".split()
+    misread = "niimnden beslutar att godkiinna avtalet".split()
+    assert error_rate(misread, reference) == ErrorRate(words=5, errors=2, unrelated=0)
+    shuffled = "sida 3 av 7 beslutar att godkänna".split()
+    rate = error_rate(shuffled, reference)
+    assert rate.errors == 5 and rate.unrelated == 5  # four page words, "avtalet" dropped
+
+
+def test_a_clean_file_is_repaired_without_its_own_words(tmp_path: Path) -> None:
+    # Words that look damaged: with its own words in the lexicon nothing would look unknown and
+    # nothing would change, so a change shows that the file's own words were left out.
+    looks_damaged = tmp_path / "skannad.txt"
+    looks_damaged.write_text(
+        "Socialniimnden beslutar att godkiinna avtalet frin och med zozo.\n" * 4, encoding="utf-8"
+    )
+    other = tmp_path / "protokoll.txt"
+    other.write_text("Äldrenämnden beslutar att godkänna avtalet.\n", encoding="utf-8")
+    words, changed = clean_changes([looks_damaged, other])
+    assert words == 4 * 9 + 5
+    assert changed >= 4 * 3
