@@ -80,7 +80,11 @@ CSS = """
 .dark .nv-open { color: #93c5fd; border-color: #93c5fd; }
 .nv-open:hover, .nv-open:focus-visible { background: #dbeafe; }
 .dark .nv-open:hover, .dark .nv-open:focus-visible { background: #1e3a8a; }
+.block:not(:focus-within) .options:has(> [role="listbox"]) { display: none; }
 """
+"""The last rule closes a dropdown's list once focus has left it: Gradio 6.31 reopens the list
+on the Tab keydown that moves focus on, so every dropdown Tab passed stayed open over the
+labels and cards below it (tests/test_browser.py, test_09 and test_10)."""
 OPEN_FROM_CARD = """
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button.nv-open');
@@ -419,9 +423,11 @@ def build_demo(
             return notice_html(SOURCES_HINT), gr.skip()
         return turns[index].sources, _opener(turns[index])
 
-    def show_source(n: int | None, index: int | None, turns: Turns) -> tuple[str, Any]:
+    def show_source(n: int | None, index: int | None, turns: Turns) -> tuple[Any, Any]:
+        if n is None:  # Gradio sends a dropdown's input on blur too: Tab past it, no choice
+            return gr.skip(), gr.skip()
         no_image = gr.Image(value=None, visible=False)
-        if n is None or index is None or not 0 <= index < len(turns):
+        if index is None or not 0 <= index < len(turns):
             return "", no_image
         cited = next((c for c in turns[index].citations if c.n == n), None)
         if cited is None:

@@ -35,6 +35,19 @@ class Filters:
     date_to: dt.date | None = None
     """Inclusive; a passage without a date is left out when either bound is set."""
 
+    def __post_init__(self) -> None:
+        for key in FACETS:
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, str):
+                raise FilterProblem(
+                    f"{key}: ett filtervärde är en text, inte {type(value).__name__}; "
+                    "ange ett av indexets värden."
+                )
+        for key in ("date_from", "date_to"):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, dt.date):
+                raise FilterProblem(f"{key}: {value!r} är inget datum; skriv det som ÅÅÅÅ-MM-DD.")
+
     @property
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))

@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from app import PLACEHOLDER
+from app import ALL, PLACEHOLDER
 from bench.browser import CHROMIUM, FLAGS, serving
 from bench.scans import FONT_PATH
 
@@ -241,3 +241,206 @@ def test_07_the_page_works_at_phone_width(page: Page) -> None:
     shot(page, "09-mobil")
     accessible(page, "09-mobil")
     page.set_viewport_size({"width": 1366, "height": 900})
+
+
+# --- by keyboard alone -------------------------------------------------------------------------
+
+TAB_LIMIT = 200
+"""Tab presses at most for one walk; the page has ~25 stops."""
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+  const name = e.getAttribute('aria-label') || label || e.innerText || '';
+  const hint = e.getAttribute('placeholder');
+  const tidy = (s) => s.replace('▼', '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+  return `${e.getAttribute('role') || e.tagName.toLowerCase()} "${tidy(name)}"`
+    + (hint ? ` ⟨${tidy(hint)}⟩` : '');
+}"""
+"""The focused element as ``role "name" ⟨placeholder⟩`` (the tag when it has no role; its
+aria-label, else its <label>, else its text); None when focus is on no element of the page."""
+QUESTION_BOX = f"⟨{PLACEHOLDER}⟩"
+FILTER_BUTTON = 'button "Avgränsa sökningen"'
+FILTER_FIELDS = [
+    'combobox "Kommun"',
+    'combobox "Nämnd"',
+    'combobox "Dokumenttyp"',
+    'textarea "Från datum"',
+    'textarea "Till datum"',
+]
+
+
+def focused(page: Page) -> str | None:
+    found: str | None = page.evaluate(FOCUSED)
+    return found
+
+
+def is_(entry: str | None, target: str) -> bool:
+    """Is ``entry`` the element ``target`` names: ``role "name"``, or ``⟨placeholder⟩``?"""
+    if entry is None:
+        return False
+    return entry == target or entry.startswith(f"{target} ⟨") or entry.endswith(f" {target}")
+
+
+def from_the_top(page: Page) -> None:
+    """Focus on nothing, Tab's next stop the page's first (where a keyboard user starts)."""
+    page.get_by_role("heading", name="Nämndsvar").click()
+    assert focused(page) is None, focused(page)
+
+
+def walk(page: Page) -> list[str]:
+    """Tab from the top of the page until focus leaves it: every stop, in order."""
+    from_the_top(page)
+    stops: list[str] = []
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is None:
+            return stops
+        stops.append(now)
+    raise AssertionError(f"{TAB_LIMIT} × Tab never left the page: {stops}")
+
+
+def tab_to(page: Page, target: str, pace: int = 0) -> None:
+    """Tab from the top of the page until ``target`` has focus, waiting ``pace`` ms after
+    leaving a dropdown (Gradio sends its input event when it loses focus: a person's pace
+    lets the answer arrive before the next key)."""
+    from_the_top(page)
+    stops: list[str] = []
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if pace and stops and stops[-1].startswith("combobox"):
+            page.wait_for_timeout(pace)
+        now = focused(page)
+        if now is None and stops:
+            break
+        if is_(now, target):
+            return
+        stops.append(now or "(nothing)")
+    raise AssertionError(f"Tab went round without reaching {target}; it stopped on: {stops}")
+
+
+def first(stops: list[str], target: str) -> int:
+    """Where ``target`` is among the stops of a walk."""
+    at = next((i for i, s in enumerate(stops) if is_(s, target)), None)
+    assert at is not None, f"Tab never reached {target}; it stopped on, in order: {stops}"
+    return at
+
+
+def scrolled(page: Page, key: str, moved: Callable[[float], bool]) -> float:
+    """Press ``key``: the focused element's scrollTop once ``moved`` holds for it (3 s)."""
+    page.keyboard.press(key)
+    for _ in range(30):
+        top: float = page.evaluate("() => document.activeElement.scrollTop")
+        if moved(top):
+            return top
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{key} on {focused(page)} left its scrollTop at {top}")
+
+
+def scrolls_by_keyboard(page: Page, target: str) -> None:
+    """``target`` has focus and overflows: Home, then ArrowDown and PageDown move it down."""
+    assert is_(focused(page), target), f"{target} lost focus to {focused(page)}"
+    sizes = page.evaluate(
+        "() => [document.activeElement.scrollHeight, document.activeElement.clientHeight]"
+    )
+    assert sizes[0] > sizes[1], f"{target} does not overflow (scrollHeight, clientHeight): {sizes}"
+    scrolled(page, "Home", lambda top: top == 0)
+    down = scrolled(page, "ArrowDown", lambda top: top > 0)
+    scrolled(page, "PageDown", lambda top: top > down)
+
+
+def pick_by_keyboard(page: Page, label: str, option: str) -> None:
+    """Tab to the dropdown ``label``, type the start of ``option``, ArrowDown, Enter."""
+    tab_to(page, f'combobox "{label}"')
+    page.keyboard.type(option[:5])
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(option)
+
+
+def card_numbers(page: Page) -> list[str]:
+    found = [b.get_attribute("data-n") or "" for b in page.locator("#kallor button.nv-open").all()]
+    assert found and all(found), found
+    return found
+
+
+def test_08_a_new_conversation_and_a_question_by_keyboard(page: Page) -> None:
+    tab_to(page, 'button "Rensa samtalet"')
+    page.keyboard.press("Enter")
+    expect(page.locator("#samtal [data-testid='bot']")).to_have_count(0)
+    expect(page.locator("#kallvisning")).to_have_text("")
+    tab_to(page, QUESTION_BOX)
+    page.keyboard.type("Vad beslutade socialnämnden om färdtjänsten?")
+    page.keyboard.press("Enter")
+    expect(page.locator("#kallor .nv-card").first).to_contain_text(
+        "förlänga avtalet", timeout=ANSWER_WAIT
+    )
+    expect(page.locator("#samtal .pending, #samtal .generating")).to_have_count(0)
+
+
+def test_09_tab_reaches_every_control_and_shift_tab_goes_back(page: Page) -> None:
+    stops = walk(page)
+    print("\nTab:", " → ".join(stops))
+    expect(page.get_by_role("listbox"), "a dropdown Tab passed is still open").to_have_count(0)
+    box, send = first(stops, QUESTION_BOX), first(stops, 'button "Fråga"')
+    assert box < send < first(stops, FILTER_BUTTON) < first(stops, 'button "Rensa samtalet"')
+    for n in card_numbers(page):
+        quote = first(stops, f'region "Citat [{n}] i sitt sammanhang"')
+        assert quote < first(stops, f'button "Öppna källan [{n}]"'), stops
+    back: list[str] = []  # Shift+Tab wraps round at the top without leaving the page
+    for _ in stops:
+        page.keyboard.press("Shift+Tab")
+        back.append(focused(page) or "(nothing)")
+    assert back == stops[::-1], f"Tab: {stops}\nShift+Tab: {back}"
+
+
+def test_10_the_filters_open_and_work_by_keyboard(page: Page) -> None:
+    """Enter and Space on "Avgränsa sökningen" close and open it (whichever state an earlier
+    step left); its five fields are the next stops; a dropdown is chosen by typing."""
+    tab_to(page, FILTER_BUTTON)
+    kommun = page.get_by_role("combobox", name="Kommun", exact=True)
+    if kommun.is_visible():
+        page.keyboard.press("Enter")
+        expect(kommun).to_be_hidden()
+    page.keyboard.press(" ")
+    expect(kommun).to_be_visible()
+    assert is_(focused(page), FILTER_BUTTON), focused(page)
+    after = []
+    for _ in FILTER_FIELDS:
+        page.keyboard.press("Tab")
+        after.append(focused(page) or "(nothing)")
+    assert all(is_(s, f) for s, f in zip(after, FILTER_FIELDS, strict=True)), after
+    expect(page.get_by_role("listbox"), "a dropdown Tab passed is still open").to_have_count(0)
+    shot(page, "10-tangentbord-filter")
+    pick_by_keyboard(page, "Nämnd", "Äldrenämnden")
+    pick_by_keyboard(page, "Nämnd", ALL)
+    tab_to(page, FILTER_BUTTON)
+    page.keyboard.press("Enter")
+    expect(kommun).to_be_hidden()
+
+
+def test_11_a_card_scrolls_and_opens_its_source_by_keyboard(page: Page) -> None:
+    """The quote scrolls; Enter on "Öppna källan" opens the source, which stays open while
+    Tab goes on past the dropdowns to its lines, which scroll.
+    The fixture's quotes are short: a long one is made by capping the box's height (its CSS
+    caps it at 16em and scrolls past that)."""
+    n = card_numbers(page)[0]
+    quote = f'region "Citat [{n}] i sitt sammanhang"'
+    tab_to(page, quote)
+    page.evaluate(
+        "() => { const e = document.activeElement;"
+        " if (e.scrollHeight <= e.clientHeight) e.style.maxHeight = '1.5em'; }"
+    )
+    scrolls_by_keyboard(page, quote)
+    page.evaluate("() => { document.activeElement.style.maxHeight = ''; }")
+
+    tab_to(page, f'button "Öppna källan [{n}]"')
+    page.keyboard.press("Enter")
+    view = page.locator("#kallvisning")
+    expect(view.locator(".nv-cited mark").first).to_contain_text("förlänga avtalet")
+    expect(view).to_contain_text("socialnamnd.txt")
+    tab_to(page, 'region "Källans rader"', pace=700)  # past both dropdowns of the sources
+    expect(view).to_contain_text("socialnamnd.txt")
+    scrolls_by_keyboard(page, 'region "Källans rader"')
+    shot(page, "11-tangentbord-kalla")
