@@ -3,7 +3,7 @@ candidate's best sentence (``index.sentence_match``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,13 +27,13 @@ from ingest.pipeline import PIPELINE_VERSION
 Mode = Literal["hybrid", "bm25", "dense"]
 DEPTH = 30
 FUSION_WEIGHTS = {"bm25": 0.6, "dense": 0.4}
-"""BM25 weighs a little more: on SweQUAD-MC (questions in the text's words) nDCG@10 0.873 →
-0.895, SweFAQ 0.794 → 0.796, the sample corpus unchanged; from 0.7 on, SweFAQ and the
-corpus's MRR fall (``python -m bench``; the sweep in the README)."""
+"""BM25 weighs a little more. ``python -m bench.sweep`` chooses on SweQUAD-MC's train questions
+and one half of SweFAQ and reports on the rest: 0.6 lies in the flat top of both folds; its
+neighbours' gains on the held-out halves are within noise (docs/benchmark/sweep/sweep.md)."""
 SENTENCE_WEIGHT = 0.1
-"""Added to the fused score (0–1) times the candidate's sentence match (``index.sentence_match``):
-SweQUAD-MC nDCG@10 0.895 → 0.921, SweFAQ 0.796 → 0.796, the sample corpus's MRR 0.867 → 0.869;
-at 0.15 and 0.2 SweFAQ falls (the sweep in the README)."""
+"""Added to the fused score (0–1) times the candidate's sentence match (``index.sentence_match``).
+The sweep's two folds pick 0.15 and 0.2 (with BM25 0.6 and 0.5); on their held-out halves
+neither beats 0.1 by more than noise, so 0.1 stays (docs/benchmark/sweep/sweep.md)."""
 NAMED_BONUS = 0.1
 """Added to the fused score (0–1) of a passage from a municipality the question names."""
 EMBED_TEXT_VERSION = "title+section+text-1"
@@ -75,6 +75,10 @@ class Searcher:
     position: dict[str, int] = field(default_factory=dict)
     columns: Columns = field(default_factory=lambda: Columns.of([]))
     reranker: CrossEncoderReranker | None = None
+    fusion_weights: Mapping[str, float] = field(default_factory=lambda: FUSION_WEIGHTS)
+    """The convex fusion's weight of each side (``python -m bench.sweep`` tries others)."""
+    sentence_weight: float = SENTENCE_WEIGHT
+    """The sentence match's weight after convex fusion (0: none)."""
     matcher: SentenceMatcher = field(init=False)
 
     def __post_init__(self) -> None:
@@ -132,7 +136,7 @@ class Searcher:
         if mode == "hybrid":
             self._complete(own, lexical, embedding)
             if self.fusion == "convex":
-                fused = self._by_sentence(query, convex_combination(own, FUSION_WEIGHTS))
+                fused = self._by_sentence(query, convex_combination(own, self.fusion_weights))
             else:
                 fused = reciprocal_rank_fusion(rankings)
         else:
@@ -151,7 +155,7 @@ class Searcher:
 
     def _by_sentence(self, query: str, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
         match = self.matcher.scores(query, (i for i, _ in fused))
-        scored = [(i, score + SENTENCE_WEIGHT * match[i]) for i, score in fused]
+        scored = [(i, score + self.sentence_weight * match[i]) for i, score in fused]
         return sorted(scored, key=lambda pair: -pair[1])
 
     def _prefer_named(self, query: str, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
