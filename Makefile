@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test index lint bench tesseract chromium
+.PHONY: setup run test index lint bench tesseract chromium ocr-engines
 
 setup: $(STAMP) tesseract chromium
 
@@ -22,6 +22,16 @@ tesseract:
 	else \
 	  echo "Installerar tesseract-ocr och tesseract-ocr-swe med apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; \
+	fi
+
+# GOCR and GNU Ocrad, two more OCR engines for bench.engines (python -m bench.number_rules reads
+# its fake scans with them too), through apt-get when missing.
+ocr-engines:
+	@if command -v gocr >/dev/null 2>&1 && command -v ocrad >/dev/null 2>&1; then \
+	  :; \
+	else \
+	  echo "Installerar gocr och ocrad med apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gocr ocrad; \
 	fi
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
@@ -48,5 +58,5 @@ lint: setup
 test: lint
 	$(VENV)/bin/pytest -q
 
-bench: setup
+bench: setup ocr-engines
 	$(PY) -m bench --out bench-out
