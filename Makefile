@@ -55,7 +55,7 @@ lint: setup
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint ocr-engines
 	$(VENV)/bin/pytest -q
 
 bench: setup ocr-engines

@@ -131,9 +131,7 @@ def rules() -> list[Rule]:
         ),
         Rule("YEAR_SHAPE", {"YEAR_SHAPE": NEVER}, Shape(p("YEAR_SHAPE"), lettered=True)),
         Rule("DAY_MONTH", {"DAY_MONTH": NEVER}, Shape(p("DAY_MONTH"))),
-        Rule(
-            "lone r/l/z before a month", {"MONTH": NEVER}, Shape(among=frozenset({"r", "l", "z"}))
-        ),
+        Rule("lone l before a month", {"MONTH": NEVER}, Shape(among=frozenset({"l"}))),
         Rule("LIST_DIGITS", {"LIST_DIGITS": {}}, Shape(among=frozenset(tables["LIST_DIGITS"]))),
         *(
             [

@@ -63,14 +63,11 @@ class Reading:
 
 
 def repaired_tokens(ocr: str) -> list[str]:
-    """A page's read tokens mended line by line as ``ingest.normalise`` does (the word before
-    a line is the last one of the line before); one token out per token in."""
+    """A page's read tokens mended line by line as ``ingest.normalise`` does; one token out per
+    token in."""
     out: list[str] = []
-    previous = ""
     for line in ocr.split("\n"):
-        tokens = numbers.repair_numbers(line.split(), previous)
-        out += tokens
-        previous = tokens[-1] if tokens else previous
+        out += numbers.repair_numbers(line.split())
     return out
 
 

@@ -22,7 +22,7 @@ from ingest.records import Line
 from ingest.repair import Repairer
 from ingest.vocabulary import Vocabulary
 
-VERSION = "norm-11"
+VERSION = "norm-12"
 
 PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""

@@ -142,7 +142,7 @@ class Repairer:
 
     def repair_line(self, line: str, previous: str = "") -> str:
         """One line, repaired; ``previous`` is the (repaired) word before it, for context."""
-        tokens = repair_numbers(_join_fragments(line.split(), self.vocabulary), previous)
+        tokens = repair_numbers(_join_fragments(line.split(), self.vocabulary))
         out: list[str] = []
         last = split_punctuation(previous)[1].lower()
         for i, token in enumerate(tokens):

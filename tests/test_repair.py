@@ -27,7 +27,7 @@ utskrivningsklar och den fasta vårdkontakten har kallat till SIP. Ärendet bere
 # The same kind of text as an English OCR model leaves it: å, ä, ö lost, digits as letters.
 DAMAGED = """\
 Socialnamndens forslag ar att kommunen ska godkanna overenskommelsen fran och med
-r januari zozo. Kommunen ska betala 7 8oo kronor per dygn for varje utskrivningsklar
+l januari zozo. Kommunen ska betala 7 8oo kronor per dygn for varje utskrivningsklar
 patient nar betalningsansvaret har intratt, och ersattningen raknas upp med 2,o procent.
 Arendet har beretts i arbetsutskottet och aldrenamnden far del av beslutet.
 """
@@ -38,43 +38,61 @@ def swedish() -> Vocabulary:
     return Vocabulary()
 
 
+def mended(line: str) -> str:
+    return " ".join(repair_numbers(line.split()))
+
+
 def test_numbers_read_as_letters_are_mended() -> None:
-    line = "fran och med r januari zozo betalas 7 8oo kronor, r3juni zorg, 2,o och r,3 dygn"
-    assert " ".join(repair_numbers(line.split())) == (
-        "fran och med 1 januari 2020 betalas 7 800 kronor, 13 juni 2019, 2,0 och 1,3 dygn"
+    line = "från och med l mars zozl betalas 7 5OO kronor, senast l2 maj, I4juli och 2ol6-o3-3l"
+    assert mended(line) == (
+        "från och med 1 mars 2021 betalas 7 500 kronor, senast 12 maj, 14 juli och 2016-03-31"
     )
-    dates = "senast den zotg-tz-ot, daterad 2ot9-o6-14. men 2019-13-45 och ttta-tt-tt"
-    assert " ".join(repair_numbers(dates.split())) == (
-        "senast den 2019-12-01, daterad 2019-06-14. men 2019-13-45 och ttta-tt-tt"
+    rates = "kl. l4.3O höjs taxan med 3,S och 4,g procent för l997 och 20|5"
+    assert mended(rates) == "kl. 14.30 höjs taxan med 3,5 och 4,9 procent för 1997 och 2015"
+    kept = "bilaga 4b och 6a lämnas i april, I april 2023 enligt § 9"
+    assert mended(kept) == kept
+
+
+def test_letters_no_engine_read_for_a_digit_are_left_alone() -> None:
+    # å and ä read as 4 and 6 leave r in a word that now holds digits: it is no 1.
+    prose = "Det 4r klart att vi g6r som i fjol, men 9gr inget svar i 4r."
+    assert mended(prose) == prose
+    for kept in ("den r januari", "den z januari", "senast zotl-tz-ol", "i snitt z,l dagar"):
+        assert mended(kept) == kept
+
+
+def test_a_list_number_and_a_paragraph_sign_read_as_letters_at_a_line_start() -> None:
+    assert mended("l. Nämnden godkänner förslaget") == "1. Nämnden godkänner förslaget"
+    assert mended("& 14 Ändrad taxa") == "§ 14 Ändrad taxa"
+    for kept in (
+        "l samband med översynen",  # "I" read as l: a word, not item 1
+        "I januari träder taxan i kraft",
+        "r. den slutna vården",
+        "S 14 Ändrad taxa",
+        "$ 14 Ändrad taxa",
+        "& co bjöds in",
+        "Se 14 sidor",
+        "Bo & 14 andra",
+    ):
+        assert mended(kept) == kept
+
+
+def test_a_law_reference_chapter_number_and_footnote_read_as_letters() -> None:
+    line = "enligt (l kap. 3 §) och I kap. l4 § lag (2019:1120)l om kommunala avgifter"
+    assert mended(line) == (
+        "enligt (1 kap. 3 §) och 1 kap. 14 § lag (2019:1120) om kommunala avgifter"
     )
-    kept = "bilaga 3b och 2a lämnas i januari, I januari 2021 enligt § 5"
-    assert " ".join(repair_numbers(kept.split())) == kept
-
-
-def test_paragraph_sign_read_as_a_letter_at_a_line_start() -> None:
-    assert repair_numbers("S 12 Ändrade avgifter".split())[0] == "§"
-    assert repair_numbers("Se 12 sidor".split())[0] == "Se"
-
-
-def test_a_law_reference_chapter_and_section_read_as_letters() -> None:
-    line = (
-        "läkaren bedömt (t kap. zS) och arbetssätt (+ kap. +5). Se även 5 kap. 15 § och 4 kap. 49"
+    assert mended("förordningen (2004:316)I, och lagen (2011:903)1.") == (
+        "förordningen (2004:316), och lagen (2011:903)."
     )
-    assert " ".join(repair_numbers(line.split())) == (
-        "läkaren bedömt (1 kap. 2§) och arbetssätt (4 kap. 4§). Se även 5 kap. 15 § och 4 kap. 49"
-    )
-    assert " ".join(repair_numbers("med en kap. zS".split())) == "med en kap. 2§"
-    assert " ".join(repair_numbers("kapitel zS handlar".split())) == "kapitel zS handlar"
+    kept = "(t kap. 3 §) (z kap. 3 §) (+ kap. 3 §) och lagen (2019:1120)r om avgifter"
+    assert mended(kept) == kept
 
 
-def test_a_section_sign_before_the_closing_parenthesis_and_letter_decimals() -> None:
-    line = "rutiner (Se nedan 4 kap. 49) och i snitt z,o dagar"
-    assert " ".join(repair_numbers(line.split())) == (
-        "rutiner (Se nedan 4 kap. 4§) och i snitt 2,0 dagar"
-    )
-    # The citation broke over two lines: the line before ended with "kap.".
-    assert repair_numbers(["5g)."], before="(4 kap.") == ["5§)."]
-    assert repair_numbers(["5g)."]) == ["59)."]
+def test_a_section_number_after_kap_keeps_its_digits() -> None:
+    assert mended("6 kap. l7 § gäller") == "6 kap. 17 § gäller"  # not 1§
+    assert mended("se 3 kap. zS och (2 kap. 39)") == "se 3 kap. zS och (2 kap. 39)"
+    assert repair_numbers(["(2", "kap.", "3g)."]) == ["(2", "kap.", "39)."]
 
 
 def test_a_lost_letter_a_mark_for_ä_and_a_capital_read_small(swedish: Vocabulary) -> None:
@@ -82,7 +100,6 @@ def test_a_lost_letter_a_mark_for_ä_and_a_capital_read_small(swedish: Vocabular
     assert repairer.correct("Sfte") == "Syfte"  # y lost
     assert repairer.correct("l[mna") == "lämna"
     assert repairer.correct("\\rIS") == "VIS"  # the word is in capitals
-    assert repair_numbers("Lag (2017:612)r om samverkan".split())[1] == "(2017:612)"
 
 
 def test_a_long_word_a_third_away_from_a_word_of_the_documents() -> None:
