@@ -21,7 +21,17 @@ from typing import Literal
 from answer.compose import compose
 from answer.records import Answer
 from answer.service import Assistant
-from bench import actionable, browser, external, ingest_speed, load, ocr, repair, scale
+from bench import (
+    actionable,
+    answers_swequad,
+    browser,
+    external,
+    ingest_speed,
+    load,
+    ocr,
+    repair,
+    scale,
+)
 from bench.baselines import NAME as LLAMAINDEX
 from bench.baselines import LlamaIndexBaseline
 from bench.datasets import Question, load_questions
@@ -235,10 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_ingest_speed and args.corpus.is_dir():
         log.info("Mäter indexeringstakten med 1 och 2 läsare …")
         speed = ingest_speed.measure(args.corpus)
-    outside = None
+    outside = answered = None
     if not args.no_external:
-        log.info("Mäter sökningen på SweQUAD-MC och SweFAQ …")
-        outside = external.run(llamaindex=not args.no_llamaindex)
+        with tempfile.TemporaryDirectory(prefix="bench-ext-", ignore_cleanup_errors=True) as ext:
+            log.info("Mäter sökningen på SweQUAD-MC och SweFAQ …")
+            outside = external.run(index_dir=Path(ext), llamaindex=not args.no_llamaindex)
+            log.info("Mäter svaren på SweQUAD-MC …")
+            answered = answers_swequad.run(Path(ext) / "swequad")
     notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
@@ -255,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         actionable=acting,
         browser=in_browser,
         external=outside,
+        answers=answered,
         ingest_speed=speed,
         load=crowd,
         scale=scaled,

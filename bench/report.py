@@ -11,7 +11,17 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bench import actionable, browser, external_score, ingest_speed, load, ocr, repair, scale_report
+from bench import (
+    actionable,
+    answers_swequad,
+    browser,
+    external_score,
+    ingest_speed,
+    load,
+    ocr,
+    repair,
+    scale_report,
+)
 from bench.metrics import Outcome, Summary, summarise
 
 REPORT = "report.md"
@@ -47,6 +57,7 @@ class Run:
     actionable: actionable.ActionableResults | None = None
     browser: browser.BrowserTimes | None = None
     external: external_score.ExternalResults | None = None
+    answers: answers_swequad.AnswerResults | None = None
     ingest_speed: ingest_speed.IngestSpeed | None = None
     load: load.LoadResult | None = None
     scale: scale_report.ScaleResult | None = None
@@ -78,6 +89,7 @@ def to_json(run: Run) -> dict[str, Any]:
         if run.browser is None
         else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
         "external": None if run.external is None else external_score.to_json(run.external),
+        "answers": None if run.answers is None else asdict(run.answers),
         "ingest_speed": None if run.ingest_speed is None else run.ingest_speed.to_json(),
         "load": None if run.load is None else run.load.to_json(),
         "scale": None if run.scale is None else run.scale.to_json(),
@@ -144,6 +156,8 @@ def markdown(run: Run) -> str:
         lines += [*browser.markdown(run.browser), ""]
     if run.external is not None:
         lines += [*external_score.markdown(run.external), ""]
+    if run.answers is not None:
+        lines += [*answers_swequad.markdown(run.answers), ""]
     if run.ingest_speed is not None:
         lines += [*ingest_speed.markdown(run.ingest_speed), ""]
     if run.load is not None:
