@@ -22,6 +22,7 @@ from answer.evidence import (
     matches,
     stems,
 )
+from answer.names import unsupported
 from answer.question import Question, analyse
 from answer.records import Answer, Citation
 from answer.versions import Version, in_force, versions
@@ -34,6 +35,8 @@ EXACT_DATE = re.compile(
     r"september|oktober|november|december)\s+\d{4}\b",
     re.IGNORECASE,
 )
+NOT_NAMED = "Handlingarna nämner inte {names}, så de besvarar inte frågan."
+NEAREST = " Det närmaste de säger (inget svar på frågan, se passage {n}): ”{text}”"
 NO_ANSWER = (
     "Dokumenten besvarar inte frågan. Jag hittar inget stöd i de indexerade handlingarna "
     "för ett svar; de närmaste träffarna visas som passager, men ingen av dem säger detta."
@@ -78,8 +81,16 @@ def compose(
         return Answer(asked or question, False, NO_ANSWER, (), tuple(hits), resolved=question)
     if differing:
         text, citations = _render_versions(differing, hits)
+        chosen = [c for v in differing for c in v.sentences]
     else:
-        text, citations = _render(_select(ranked, settings, q.kind), hits)
+        chosen = _select(ranked, settings, q.kind)
+        text, citations = _render(chosen, hits)
+    sources = {c.hit.source for c in chosen}
+    missing = unsupported(q.text, (h for h in hits if h.source in sources))
+    if missing:
+        told = NOT_NAMED.format(names=" och ".join(missing))
+        nearest = NEAREST.format(n=ranked[0].rank + 1, text=ranked[0].sentence.text)
+        return Answer(asked or question, False, told + nearest, (), tuple(hits), resolved=question)
     return Answer(asked or question, True, text, citations, tuple(hits), resolved=question)
 
 

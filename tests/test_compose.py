@@ -1,5 +1,7 @@
 """The extractive answer: the right sentences, numbered citations, and declining."""
 
+from dataclasses import replace
+
 import pytest
 
 from answer.compose import NO_ANSWER, compose
@@ -272,3 +274,31 @@ def test_a_follow_up_is_answered_by_the_sentence_with_what_it_asks_now() -> None
     assert answer.answered
     assert answer.text.startswith("Direktupphandlingen gäller förlängning")
     assert "28 februari 2023" in answer.text
+
+
+def test_a_question_naming_what_no_passage_names_is_declined_with_the_nearest_thing() -> None:
+    stockholm = hit(
+        "s",
+        "Enligt överenskommelsen i Region Stockholm inträder kommunens betalningsansvar efter "
+        "tre kalenderdagar.",
+        title="Regional överenskommelse för Stockholms län",
+    )
+    answer = compose("Efter hur många kalenderdagar betalar kommunen i Region Skåne?", [stockholm])
+    assert not answer.answered and answer.citations == ()
+    assert answer.text.startswith("Handlingarna nämner inte Region Skåne,")
+    assert "tre kalenderdagar" in answer.text  # what they do say, not given as the answer
+    same = compose(
+        "Efter hur många kalenderdagar betalar kommunen i Region Stockholm?", [stockholm]
+    )
+    assert same.answered and "tre kalenderdagar" in same.text
+
+
+def test_a_name_inflected_or_held_as_the_passages_municipality_is_supported() -> None:
+    passage = replace(
+        hit("n", "Kommunen har inga utskrivningsklara patienter kvar på sjukhuset."),
+        municipality="Norrtälje",
+    )
+    answer = compose(
+        "Har Norrtäljes kommun utskrivningsklara patienter kvar på sjukhuset?", [passage]
+    )
+    assert answer.answered
