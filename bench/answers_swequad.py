@@ -26,7 +26,7 @@ from answer.sentences import split_sentences
 from bench.answer_data import TOP_K, without
 from bench.external_data import ExternalQuestion
 from bench.external_score import holds_words
-from bench.metrics import basename
+from bench.metrics import basename, unanswerable_handled
 from index.records import Hit
 from index.search import Searcher
 
@@ -104,7 +104,10 @@ def judge(
     for q in questions:
         hits = searcher.search(q.question, top_k=TOP_K)
         given = answerer(q.question, hits)
-        correct = right_answer(q, given) if present else not given.answered and not given.citations
+        if present:
+            correct = right_answer(q, given)
+        else:
+            correct = unanswerable_handled(given.answered, len(given.citations))
         out.append(Judged(q.id, present, given.answered, correct))
     return out
 

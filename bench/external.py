@@ -51,7 +51,7 @@ from bench.external_score import (
     count_relevant,
     rank,
 )
-from index.build import index_paths
+from index.build import IndexReport, index_paths
 from index.records import Hit
 from index.search import Mode, Searcher
 from index.settings import IndexSettings
@@ -189,15 +189,20 @@ def measure(
     return scores
 
 
+def open_index(name: str, paths: Sequence[Path], folder: Path) -> tuple[Searcher, IndexReport]:
+    """Index ``paths`` into ``folder`` (unchanged files skipped) and open it for searching."""
+    settings = IndexSettings(path=folder)
+    log.info("%s: indexerar i %s …", name, settings.describe())
+    built = index_paths(paths, settings, progress=LogProgress())
+    log.info("%s: %d passager på %.1f s", name, built.passages, built.seconds)
+    return Searcher.open(settings), built
+
+
 def run_set(data: ExternalSet, work: Path, llamaindex: bool = True) -> SetScores:
     """Index ``data``'s documents under ``work`` (reused when already there) and measure
     every system."""
     files = write_documents(data.documents, work / "docs")
-    settings = IndexSettings(path=work / "index")
-    log.info("%s: indexerar %d texter i %s …", data.name, len(files), settings.describe())
-    built = index_paths([work / "docs"], settings, progress=LogProgress())
-    log.info("%s: %d passager på %.1f s", data.name, built.passages, built.seconds)
-    searcher = Searcher.open(settings)
+    searcher, built = open_index(data.name, [work / "docs"], work / "index")
     pool = our_passages(searcher)
     questions = data.questions
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,24 @@ def load_swequad(files: Sequence[Path]) -> ExternalSet:
             )
         )
     return ExternalSet("SweQUAD-MC", documents, tuple(questions))
+
+
+def swequad_train(indexed: ExternalSet, folder: Path = EXTERNAL) -> tuple[ExternalQuestion, ...]:
+    """SweQUAD-MC's train questions, their documents named as in ``indexed`` (the set
+    :func:`load_swequad` reads from ``SWEQUAD_FILES``: the dev file's contexts first)."""
+    dev, train = SWEQUAD_FILES
+    named = {d.text: d.name for d in indexed.documents}
+    loaded = load_swequad([folder / train, folder / dev])
+    rename = {d.name: named[d.text] for d in loaded.documents}
+    return tuple(
+        replace(
+            q,
+            id=f"train-{q.id}",
+            own=rename[q.own],
+            sources=frozenset(rename[name] for name in q.sources),
+        )
+        for q in loaded.questions
+    )
 
 
 def _spans(raw: str, choices: Sequence[dict[str, Any]]) -> tuple[Span, ...]:

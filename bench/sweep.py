@@ -33,15 +33,8 @@ from pydantic import PrivateAttr
 
 from bench.__main__ import DEFAULT_CORPUS, DEFAULT_EVAL
 from bench.datasets import Question, load_questions
-from bench.external import TOP_K, LogProgress, from_hit, load_set, our_passages
-from bench.external_data import (
-    EXTERNAL,
-    SWEQUAD_FILES,
-    ExternalQuestion,
-    ExternalSet,
-    load_swequad,
-)
-from bench.external_data import write_documents as write_texts
+from bench.external import TOP_K, from_hit, load_set, open_index, our_passages
+from bench.external_data import ExternalQuestion, swequad_train, write_documents
 from bench.external_score import Passage, Ranked, count_relevant, ndcg, rank
 from bench.metrics import RETRIEVAL_DEPTH, hit_rank, is_hit
 from bench.sweep_score import (
@@ -59,10 +52,8 @@ from bench.sweep_score import (
     markdown,
     to_json,
 )
-from index.build import index_paths
 from index.records import Hit
 from index.search import Searcher
-from index.settings import IndexSettings
 
 log = logging.getLogger("bench")
 
@@ -156,31 +147,11 @@ def sweep(
     return outcomes
 
 
-def open_index(name: str, paths: Sequence[Path], folder: Path) -> tuple[Searcher, float]:
-    """Index ``paths`` into ``folder`` (unchanged files skipped); the searcher and seconds."""
-    settings = IndexSettings(path=folder)
-    log.info("%s: indexerar i %s …", name, settings.describe())
-    built = index_paths(paths, settings, progress=LogProgress())
-    log.info("%s: %d passager på %.1f s", name, built.passages, built.seconds)
-    searcher = Searcher.open(settings)
+def remembering(name: str, paths: Sequence[Path], folder: Path) -> tuple[Searcher, float]:
+    """``bench.external.open_index`` with each question embedded once; and the seconds it
+    took to index."""
+    searcher, built = open_index(name, paths, folder)
     return replace(searcher, embedder=RememberedQueries(searcher.embedder)), built.seconds
-
-
-def swequad_train(indexed: ExternalSet, folder: Path = EXTERNAL) -> tuple[ExternalQuestion, ...]:
-    """SweQUAD-MC's train questions, their documents named as in ``indexed`` (the set as
-    ``load_set("swequad")`` reads it: the dev file's contexts first, its questions)."""
-    dev, train = SWEQUAD_FILES
-    named = {d.text: d.name for d in indexed.documents}
-    loaded = load_swequad([folder / train, folder / dev])
-    rename = {d.name: named[d.text] for d in loaded.documents}
-    return tuple(
-        replace(q, id=f"train-{q.id}", own=rename[q.own], sources=_renamed(q.sources, rename))
-        for q in loaded.questions
-    )
-
-
-def _renamed(names: frozenset[str], rename: Mapping[str, str]) -> frozenset[str]:
-    return frozenset(rename[name] for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +167,8 @@ class Indexed:
 
 def swequad(work: Path, quick: bool) -> Indexed:
     data = load_set("swequad")
-    write_texts(data.documents, work / "docs")
-    searcher, seconds = open_index(data.name, [work / "docs"], work / "index")
+    write_documents(data.documents, work / "docs")
+    searcher, seconds = remembering(data.name, [work / "docs"], work / "index")
     pool = our_passages(searcher)
     train, dev = swequad_train(data), data.questions
     if quick:
@@ -209,8 +180,8 @@ def swequad(work: Path, quick: bool) -> Indexed:
 
 def swefaq(work: Path, quick: bool) -> Indexed:
     data = load_set("swefaq")
-    write_texts(data.documents, work / "docs")
-    searcher, seconds = open_index(data.name, [work / "docs"], work / "index")
+    write_documents(data.documents, work / "docs")
+    searcher, seconds = remembering(data.name, [work / "docs"], work / "index")
     pool = our_passages(searcher)
     probes = tuple(external_probe(q, pool) for q in data.questions)
     first, second = halves(_ids(data.questions))
@@ -220,7 +191,7 @@ def swefaq(work: Path, quick: bool) -> Indexed:
 
 def corpus(work: Path, quick: bool) -> Indexed:
     questions = tuple(q for q in load_questions(DEFAULT_EVAL) if q.answerable)
-    searcher, seconds = open_index(CORPUS, [DEFAULT_CORPUS], work / "index")
+    searcher, seconds = remembering(CORPUS, [DEFAULT_CORPUS], work / "index")
     probes = tuple(corpus_probe(q, searcher) for q in questions)
     return Indexed(CORPUS, searcher, probes, {CORPUS: _ids(questions)}, seconds)
 

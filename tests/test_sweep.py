@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.external_data import load_swequad
+from bench.external_data import load_swequad, swequad_train
 from bench.external_score import Ranked
-from bench.sweep import swequad_train
 from bench.sweep_score import (
     CORPUS,
     DEFAULT,
