@@ -23,6 +23,7 @@ from answer.records import Answer
 from answer.service import Assistant
 from bench import (
     actionable,
+    answers_council,
     answers_swequad,
     browser,
     external,
@@ -252,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             outside = external.run(index_dir=Path(ext), llamaindex=not args.no_llamaindex)
             log.info("Mäter svaren på SweQUAD-MC …")
             answered = answers_swequad.run(Path(ext) / "swequad")
+    log.info("Mäter svaren på nämndfrågorna …")
+    with tempfile.TemporaryDirectory(prefix="bench-council-", ignore_cleanup_errors=True) as work:
+        council = answers_council.run(Path(work))
     notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
@@ -269,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         browser=in_browser,
         external=outside,
         answers=answered,
+        council=council,
         ingest_speed=speed,
         load=crowd,
         scale=scaled,

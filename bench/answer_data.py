@@ -1,17 +1,23 @@
-"""An index without some of its texts, for asking questions that cannot be answered.
+"""SweQUAD-MC questions asked of our index, for learning and measuring the answer step.
 
-Removing is real: the index is copied and the texts' passages are deleted from the copy, so
-fusion and BM25 see exactly the passages that remain.
+A question is asked of an index that holds its own text (it can be answered), or of one from
+which its text and every text repeating its answer's sentence were removed (it cannot: the
+right reply is to decline). Removing is real: the index is copied and the texts' passages are
+deleted from the copy, so fusion and BM25 see exactly the passages that remain.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench.external_data import ExternalQuestion
+from bench.external_score import holds_words
 from bench.metrics import basename
+from index.records import Hit
 from index.search import Searcher
 from index.settings import IndexSettings
 
@@ -19,6 +25,30 @@ log = logging.getLogger(__name__)
 
 TOP_K = 5
 """Passages an answer is composed from, as ``python -m answer`` gives it by default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A question with the passages retrieved for it."""
+
+    question: ExternalQuestion
+    hits: tuple[Hit, ...]
+    present: bool
+    """Whether a text that answers it was in the index."""
+
+
+def holds_answer(question: ExternalQuestion, source: str, text: str) -> bool:
+    """``text`` from ``source`` answers ``question``: it is from a text that counts and holds
+    a correct choice as whole words."""
+    if basename(source) not in question.sources:
+        return False
+    return any(holds_words(text, span.text) for span in question.spans)
+
+
+def ask(
+    searcher: Searcher, questions: Iterable[ExternalQuestion], present: bool, top_k: int = TOP_K
+) -> list[Asked]:
+    return [Asked(q, tuple(searcher.search(q.question, top_k=top_k)), present) for q in questions]
 
 
 def sources_of(searcher: Searcher) -> dict[str, str]:
@@ -38,3 +68,13 @@ def without(index: Path, names: Iterable[str], copy: Path) -> Searcher:
     searcher.refresh()
     log.info("Kopia utan %d texter (%d passager borttagna)", len(set(names)), removed)
     return searcher
+
+
+def folds(questions: Sequence[ExternalQuestion], k: int) -> list[list[ExternalQuestion]]:
+    """The questions in ``k`` groups such that questions sharing a text are in one group."""
+    groups: list[list[ExternalQuestion]] = [[] for _ in range(k)]
+    order = sorted({q.own for q in questions})
+    place = {name: i % k for i, name in enumerate(order)}
+    for q in questions:
+        groups[place[q.own]].append(q)
+    return groups

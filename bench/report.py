@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from bench import (
     actionable,
+    answers_council,
     answers_swequad,
     browser,
     external_score,
@@ -58,6 +59,7 @@ class Run:
     browser: browser.BrowserTimes | None = None
     external: external_score.ExternalResults | None = None
     answers: answers_swequad.AnswerResults | None = None
+    council: answers_council.CouncilResults | None = None
     ingest_speed: ingest_speed.IngestSpeed | None = None
     load: load.LoadResult | None = None
     scale: scale_report.ScaleResult | None = None
@@ -90,6 +92,7 @@ def to_json(run: Run) -> dict[str, Any]:
         else asdict(run.browser) | {"p50_ms": run.browser.p50_ms, "p95_ms": run.browser.p95_ms},
         "external": None if run.external is None else external_score.to_json(run.external),
         "answers": None if run.answers is None else asdict(run.answers),
+        "council": None if run.council is None else asdict(run.council),
         "ingest_speed": None if run.ingest_speed is None else run.ingest_speed.to_json(),
         "load": None if run.load is None else run.load.to_json(),
         "scale": None if run.scale is None else run.scale.to_json(),
@@ -158,6 +161,8 @@ def markdown(run: Run) -> str:
         lines += [*external_score.markdown(run.external), ""]
     if run.answers is not None:
         lines += [*answers_swequad.markdown(run.answers), ""]
+    if run.council is not None:
+        lines += [*answers_council.markdown(run.council), ""]
     if run.ingest_speed is not None:
         lines += [*ingest_speed.markdown(run.ingest_speed), ""]
     if run.load is not None:
