@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from answer.records import Answer
 from bench.external_data import ExternalQuestion
-from bench.external_score import holds_words
 from bench.metrics import basename
 from index.records import Hit
 from index.search import Searcher
@@ -37,12 +37,11 @@ class Asked:
     """Whether a text that answers it was in the index."""
 
 
-def holds_answer(question: ExternalQuestion, source: str, text: str) -> bool:
-    """``text`` from ``source`` answers ``question``: it is from a text that counts and holds
-    a correct choice as whole words."""
-    if basename(source) not in question.sources:
-        return False
-    return any(holds_words(text, span.text) for span in question.spans)
+def cites_one_of(answer: Answer, sources: frozenset[str]) -> bool:
+    """The answer cites (or names as a twin of a cited passage) one of ``sources``."""
+    cited = {basename(c.source) for c in answer.citations}
+    cited |= {basename(a) for c in answer.citations for a in c.also}
+    return bool(cited & sources)
 
 
 def ask(

@@ -23,7 +23,7 @@ from answer.evidence import stems
 from answer.question import analyse
 from answer.records import Answer
 from answer.sentences import split_sentences
-from bench.answer_data import TOP_K, without
+from bench.answer_data import TOP_K, cites_one_of, without
 from bench.external_data import ExternalQuestion
 from bench.external_score import holds_words
 from bench.metrics import basename, unanswerable_handled
@@ -75,9 +75,7 @@ def right_answer(question: ExternalQuestion, answer: Answer) -> bool:
         return False
     if not any(holds_words(bare, span.text) for span in question.spans):
         return False
-    cited = {basename(c.source) for c in answer.citations}
-    cited |= {basename(a) for c in answer.citations for a in c.also}
-    return bool(cited & question.sources)
+    return cites_one_of(answer, question.sources)
 
 
 def naive(question: str, hits: Sequence[Hit]) -> Answer:

@@ -14,14 +14,13 @@ document answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from answer.records import Answer
+from bench.answer_data import cites_one_of
 from bench.external_data import ExternalQuestion, Span
-from bench.metrics import basename
 from index.lexical import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "council"
@@ -75,10 +74,4 @@ def right_answer(question: ExternalQuestion, answer: Answer) -> bool:
     said = " ".join(fold(answer.text).split())
     if not all(" ".join(fold(s.text).split()) in said for s in question.spans):
         return False
-    cited = {basename(c.source) for c in answer.citations}
-    cited |= {basename(a) for c in answer.citations for a in c.also}
-    return bool(cited & question.sources)
-
-
-def answerable(questions: Sequence[ExternalQuestion]) -> list[ExternalQuestion]:
-    return [q for q in questions if q.own]
+    return cites_one_of(answer, question.sources)
