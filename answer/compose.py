@@ -6,53 +6,37 @@ passages do not support an answer, the answer says so and cites nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from answer.asks import asks
 from answer.cite import citation, near_identical, twins
-from answer.evidence import (
-    ANAPHORA,
-    DATE,
-    LIST_ITEM,
-    MONEY,
-    Candidate,
-    candidates,
-    is_heading,
-    matches,
-    stems,
-)
+from answer.evidence import ANAPHORA, DATE, EXACT_DATE, LIST_ITEM, MONEY, is_heading, matches, stems
+from answer.features import Candidate
 from answer.names import unsupported
-from answer.question import Question, analyse
+from answer.question import analyse
 from answer.records import Answer, Citation
+from answer.selector import Selector, load
 from answer.versions import Version, in_force, versions
 from index.lexical import STOP
 from index.records import Hit
 
 MAX_CHARS = 800
-EXACT_DATE = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:januari|februari|mars|april|maj|juni|juli|augusti|"
-    r"september|oktober|november|december)\s+\d{4}\b",
-    re.IGNORECASE,
-)
-NOT_NAMED = "Handlingarna nämner inte {names}, så de besvarar inte frågan."
-NEAREST = " Det närmaste de säger (inget svar på frågan, se passage {n}): ”{text}”"
+SHORT_CHARS = 400
+"""Sentences that are only nearly as likely join while the answer stays this short; a list
+asked for, and the sentences that complete the best one, may run to ``MAX_CHARS``."""
 NO_ANSWER = (
     "Dokumenten besvarar inte frågan. Jag hittar inget stöd i de indexerade handlingarna "
     "för ett svar; de närmaste träffarna visas som passager, men ingen av dem säger detta."
 )
+NOT_NAMED = "Handlingarna nämner inte {names}, så de besvarar inte frågan."
+NEAREST = " Det närmaste de säger (inget svar på frågan, se passage {n}): ”{text}”"
 
 
 @dataclass(frozen=True, slots=True)
 class ComposeSettings:
-    """Thresholds for declining, calibrated on the development questions."""
+    """How long an answer may run."""
 
-    min_support: float = 0.45
-    min_coverage: float = 0.15
-    extra_ratio: float = 0.8
-    evidence_ratio: float = 0.6
-    """A sentence with the date or amount asked for may lead when it scores this near the
-    best sentence."""
     max_sentences: int = 3
     max_items: int = 6
     """A list asked for is given whole, up to this many items after the best one."""
@@ -63,70 +47,48 @@ def compose(
     hits: Sequence[Hit],
     settings: ComposeSettings = ComposeSettings(),
     asked: str | None = None,
+    selector: Selector | None = None,
 ) -> Answer:
     """The answer to ``question`` from ``hits``. ``asked`` is the question as the person wrote
     it when ``question`` is that follow-up read with the conversation: what it asks for (a
     date, an amount) is taken from the words they wrote."""
     q = analyse(question)
+    wanted = asks(question)
     if asked is not None:
         own = analyse(asked)
         q = replace(q, carried=q.stems - own.stems)
         if own.kind != "other":
             q = replace(q, kind=own.kind, wants_money=own.wants_money)
-    ranked = _evidence_first(
-        q, sorted(candidates(q, hits), key=lambda c: (-c.score, c.rank, c.sentence.start)), settings
-    )
+        if (mine := asks(asked)) != "other":
+            wanted = mine
+    chooser = selector or load()
+    ranking = chooser.rank(q, wanted, hits)
+    ranked = ranking.candidates
     differing = versions(q, ranked)
-    if not ranked or not _supported(q, ranked[0], settings, in_force(differing, q.text)):
-        return Answer(asked or question, False, NO_ANSWER, (), tuple(hits), resolved=question)
+    if not ranked or not (ranking.answerable or in_force(differing, q.text)):
+        return _declined(asked or question, question, hits, NO_ANSWER)
     if differing:
         text, citations = _render_versions(differing, hits)
         chosen = [c for v in differing for c in v.sentences]
     else:
-        chosen = _select(ranked, settings, q.kind)
+        chosen = _select(ranked, settings, q.kind, chooser.extra_ratio)
         text, citations = _render(chosen, hits)
     sources = {c.hit.source for c in chosen}
     missing = unsupported(q.text, (h for h in hits if h.source in sources))
     if missing:
         told = NOT_NAMED.format(names=" och ".join(missing))
         nearest = NEAREST.format(n=ranked[0].rank + 1, text=ranked[0].sentence.text)
-        return Answer(asked or question, False, told + nearest, (), tuple(hits), resolved=question)
+        return _declined(asked or question, question, hits, told + nearest)
     return Answer(asked or question, True, text, citations, tuple(hits), resolved=question)
 
 
-def _evidence_first(
-    q: Question, ranked: list[Candidate], settings: ComposeSettings
+def _declined(question: str, resolved: str, hits: Sequence[Hit], text: str) -> Answer:
+    return Answer(question, False, text, (), tuple(hits), resolved=resolved)
+
+
+def _select(
+    ranked: Sequence[Candidate], settings: ComposeSettings, kind: str, extra_ratio: float
 ) -> list[Candidate]:
-    """For a question that asks for a date or an amount, the best sentence that gives one
-    goes first when it is nearly as good as the best sentence overall (which only names the
-    subject: "Äldrenämnden beslutar att … förlänga nuvarande ramavtal.")."""
-    if not ranked or ranked[0].kind_evidence or not (q.kind == "deadline" or q.wants_money):
-        return ranked
-    best = ranked[0].score
-    for i, c in enumerate(ranked[1:], 1):
-        if c.score < settings.evidence_ratio * best:
-            break
-        if c.kind_evidence:
-            return [c, *ranked[:i], *ranked[i + 1 :]]
-    return ranked
-
-
-def _supported(
-    q: Question, best: Candidate, settings: ComposeSettings, dated: bool = False
-) -> bool:
-    """Enough of the question in the passage, and what it asks for in the sentence: the
-    year or month it names (or a value whose period covers it: ``dated``), a date for
-    "när", an amount for "vilket belopp"."""
-    if (q.years or q.month_years) and not (best.names_period or dated):
-        return False
-    if (q.kind == "deadline" or q.wants_money) and not best.kind_evidence:
-        return False
-    if best.score <= 0:
-        return False
-    return best.support >= settings.min_support and best.coverage >= settings.min_coverage
-
-
-def _select(ranked: Sequence[Candidate], settings: ComposeSettings, kind: str) -> list[Candidate]:
     """The best sentence, the sentences next to it that complete it, then others nearly as
     good that say something new."""
     best = ranked[0]
@@ -136,9 +98,10 @@ def _select(ranked: Sequence[Candidate], settings: ComposeSettings, kind: str) -
     if kind == "decision" and (detail := _detail(best, ranked)) is not None:
         _add(chosen, detail, settings)
     for c in ranked[1:]:
-        if c.score < settings.extra_ratio * best.score:
+        if c.score < extra_ratio * best.score:
             break
-        if not best.kind_evidence or c.kind_evidence:
+        short = sum(len(x.sentence.text) for x in chosen) + len(c.sentence.text) <= SHORT_CHARS
+        if short and (not best.kind_evidence or c.kind_evidence):
             _add(chosen, c, settings)
     # The best passage first, each passage's sentences in document order.
     return sorted(chosen, key=lambda c: (c.hit.id != best.hit.id, c.rank, c.sentence.start))
@@ -174,7 +137,7 @@ def _exact(c: Candidate) -> bool:
     return bool(EXACT_DATE.search(c.sentence.text) or MONEY.search(c.sentence.text))
 
 
-def _shared(topic: set[str], other: set[str]) -> int:
+def _shared(topic: frozenset[str], other: frozenset[str]) -> int:
     """Content words of ``topic`` that ``other`` has too, parts of compounds included."""
     return sum(1 for word in topic if word not in STOP and matches(word, other))
 

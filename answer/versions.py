@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answer.evidence import MONEY, QUANTITY, Candidate
+from answer.evidence import MONEY, QUANTITY
+from answer.features import Candidate
 from answer.periods import Period, asked_day, period_in
 from answer.question import Question
 

@@ -253,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             outside = external.run(index_dir=Path(ext), llamaindex=not args.no_llamaindex)
             log.info("Mäter svaren på SweQUAD-MC …")
             answered = answers_swequad.run(Path(ext) / "swequad")
+            args.out.mkdir(parents=True, exist_ok=True)
+            answers_swequad.write_curve(answered, args.out / answers_swequad.CURVE_PNG)
     log.info("Mäter svaren på nämndfrågorna …")
     with tempfile.TemporaryDirectory(prefix="bench-council-", ignore_cleanup_errors=True) as work:
         council = answers_council.run(Path(work))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from answer.records import Answer
 from bench.external_data import ExternalQuestion
+from bench.external_score import holds_words
 from bench.metrics import basename
 from index.records import Hit
 from index.search import Searcher
@@ -42,6 +43,14 @@ def cites_one_of(answer: Answer, sources: frozenset[str]) -> bool:
     cited = {basename(c.source) for c in answer.citations}
     cited |= {basename(a) for c in answer.citations for a in c.also}
     return bool(cited & sources)
+
+
+def holds_answer(question: ExternalQuestion, source: str, text: str) -> bool:
+    """``text`` from ``source`` answers ``question``: it is from a text that counts and holds
+    a correct choice as whole words."""
+    if basename(source) not in question.sources:
+        return False
+    return any(holds_words(text, span.text) for span in question.spans)
 
 
 def ask(

@@ -32,6 +32,9 @@ class Hit:
     ocr_pages: tuple[int, ...] = ()
     repaired: bool = False
     """OCR damage in ``raw_text`` was repaired in ``text``."""
+    similarity: float | None = None
+    """The cosine of the passage's vector and the question's (None when the dense side did not
+    run): unlike ``score``, comparable from one question to the next."""
 
     def page_of(self, line: int) -> int | None:
         """The page that line ``line`` of ``raw_text`` is on (``page`` without a page map)."""

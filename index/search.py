@@ -148,8 +148,9 @@ class Searcher:
             texts = [self.by_id[i].text for i, _ in head]
             fused = reorder(fused, self.reranker.scores(query, texts))
         ranks = {name: {i: r for r, i in enumerate(ids, 1)} for name, ids in rankings.items()}
+        dense = own.get("dense", {})
         return [
-            _hit(self.by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r})
+            _hit(self.by_id[i], score, {n: r[i] for n, r in ranks.items() if i in r}, dense.get(i))
             for i, score in fused[:top_k]
         ]
 
@@ -213,7 +214,9 @@ def top(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
     return positive[np.lexsort((positive, -scores[positive]))][:k]
 
 
-def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:
+def _hit(
+    p: StoredPassage, score: float, ranks: dict[str, int], similarity: float | None = None
+) -> Hit:
     return Hit(
         id=p.id,
         source=str(p.get("source")),
@@ -236,6 +239,7 @@ def _hit(p: StoredPassage, score: float, ranks: dict[str, int]) -> Hit:
         page_starts=_pairs(p.get("page_starts")),
         ocr_pages=tuple(int(x) for x in str(p.get("ocr_pages") or "").split(",") if x),
         repaired=bool(p.get("repaired")),
+        similarity=similarity,
     )
 
 
