@@ -25,7 +25,8 @@ _WORDINGS: tuple[tuple[Asks, str], ...] = (
     (
         "duration",
         r"\b(hur\s+länge|hur\s+lång\s+tid|under\s+hur\s+lång|inom\s+hur\s+lång|"
-        r"hur\s+många\s+(?:år|månader|veckor|dagar|timmar))\b",
+        r"hur\s+många\s+(?:år|månader|veckor|dagar|timmar)|vilken\s+\w+tid|"
+        r"hur\s+lång\w*\s+\w+tid)\b",
     ),
     (
         "date",

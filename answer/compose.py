@@ -14,6 +14,7 @@ from answer.cite import citation, near_identical, twins
 from answer.evidence import ANAPHORA, DATE, EXACT_DATE, LIST_ITEM, MONEY, is_heading, matches, stems
 from answer.features import Candidate
 from answer.names import unsupported
+from answer.parts import parts
 from answer.question import analyse
 from answer.records import Answer, Citation
 from answer.selector import Selector, load
@@ -71,7 +72,8 @@ def compose(
         text, citations = _render_versions(differing, hits)
         chosen = [c for v in differing for c in v.sentences]
     else:
-        chosen = _select(ranked, settings, q.kind, chooser.extra_ratio)
+        answering = _part_answers(question, ranked, hits, chooser)
+        chosen = _select(ranked, settings, q.kind, chooser.extra_ratio, answering)
         text, citations = _render(chosen, hits)
     sources = {c.hit.source for c in chosen}
     missing = unsupported(q.text, (h for h in hits if h.source in sources))
@@ -86,17 +88,44 @@ def _declined(question: str, resolved: str, hits: Sequence[Hit], text: str) -> A
     return Answer(question, False, text, (), tuple(hits), resolved=resolved)
 
 
-def _select(
-    ranked: Sequence[Candidate], settings: ComposeSettings, kind: str, extra_ratio: float
+def _part_answers(
+    question: str, ranked: Sequence[Candidate], hits: Sequence[Hit], chooser: Selector
 ) -> list[Candidate]:
-    """The best sentence, the sentences next to it that complete it, then others nearly as
-    good that say something new."""
+    """For a question asking two things at once, the best sentence for each part, from the
+    document of the best sentence for the whole (as ``ranked`` has them)."""
+    asked = parts(question)
+    if len(asked) < 2:
+        return []
+    source = ranked[0].hit.source
+    by_place = {(c.hit.id, c.sentence.start): c for c in ranked}
+    out = []
+    for part in asked:
+        for c in chooser.rank(analyse(part), asks(part), hits).candidates:
+            if c.hit.source == source:
+                if (same := by_place.get((c.hit.id, c.sentence.start))) is not None:
+                    out.append(same)
+                break
+    return out
+
+
+def _select(
+    ranked: Sequence[Candidate],
+    settings: ComposeSettings,
+    kind: str,
+    extra_ratio: float,
+    answering: Sequence[Candidate] = (),
+) -> list[Candidate]:
+    """The best sentence, the sentences next to it that complete it, the best sentence for
+    each part of a question that asks two things, then others nearly as good that say
+    something new."""
     best = ranked[0]
     chosen = [best]
     for c in _neighbours(best, ranked, settings):
         _add(chosen, c, settings)
     if kind == "decision" and (detail := _detail(best, ranked)) is not None:
         _add(chosen, detail, settings)
+    for c in answering:
+        _add(chosen, c, settings)
     for c in ranked[1:]:
         if c.score < extra_ratio * best.score:
             break

@@ -9,12 +9,14 @@ document answers. Reported per set (each written apart) and in all.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from answer.compose import compose
+from answer.selector import MODEL
 from bench.answer_data import TOP_K, Asked, ask, folds, without
 from bench.council_data import CouncilSet, load, right_answer
 from bench.external import open_index
@@ -111,11 +113,27 @@ def markdown(results: CouncilResults) -> list[str]:
             f"| {s.group} | {s.correct:.3f} ({s.right}/{s.answerable}) | "
             f"{s.declined_share:.3f} ({s.declined}/{s.to_decline}) |"
         )
-    return lines
+    return [*lines, "", *seen_note()]
+
+
+def seen_note(model: Path = MODEL) -> list[str]:
+    """The answer selector learned from these questions, so the table is of questions it has
+    seen: its cross-validated figures (each set scored by a model that never saw that set)
+    stand beside it."""
+    about = json.loads(model.read_text(encoding="utf-8")).get("about", {})
+    at = about.get("cv_at_threshold", {}).get("council")
+    never = about.get("composed_right_cv", {}).get("council")
+    if at is None or never is None:
+        return []
+    return [
+        "The answer selector (`answer/data/selector.json`) was trained on these questions, so "
+        "the table is of questions it has seen. Cross-validated, each set answered by a model "
+        f"that never saw it: {at[0]:.3f} right and {at[1]:.3f} declined at the threshold; "
+        f"{never:.3f} right when never declining.",
+    ]
 
 
 def main() -> int:
-    import json
     import tempfile
     from dataclasses import asdict
 

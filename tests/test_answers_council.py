@@ -21,3 +21,4 @@ def test_questions_are_judged_with_and_without_the_documents_that_answer(
     assert everything == type(one)("all", 1, one.right, 2, 2)
     table = "\n".join(markdown(results))
     assert "| A | " in table and "(2/2)" in table
+    assert "never saw it" in table  # the selector learned from these: its unseen figures too
