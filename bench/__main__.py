@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,7 @@ from bench.datasets import Question, load_questions
 from bench.metrics import Outcome, score
 from bench.report import Run, SystemResult, write
 from index.build import index_paths
+from index.records import Hit
 from index.settings import IndexSettings
 
 log = logging.getLogger("bench")
@@ -47,6 +49,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL = PROJECT_ROOT.parent / "shared/eval/corpus_dev.jsonl"
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 TOP_K = 10
+"""Passages retrieved for the ranking figures (hit@5, MRR@10)."""
+ANSWER_K = 5
+"""Passages an answer is composed from: the chat's and ``python -m answer``'s default."""
 WARM_UP = 3
 """Questions asked untimed first: the embedder's first calls are slow."""
 OURS = "ours (hybrid)"
@@ -146,6 +151,12 @@ def measure(name: str, ask: Ask, questions: Sequence[Question]) -> tuple[Outcome
     return tuple(outcomes)
 
 
+def answered_from(question: str, hits: Sequence[Hit]) -> Answer:
+    """The answer the chat gives from the first ``ANSWER_K`` hits, carrying all ``TOP_K`` for
+    the ranking figures."""
+    return replace(compose(question, hits[:ANSWER_K]), passages=tuple(hits))
+
+
 def corpus_files(corpus: Path) -> list[Path]:
     """The text files of the corpus, for the LlamaIndex baseline (it reads text only)."""
     if corpus.is_file():
@@ -160,16 +171,15 @@ def run_ours(
     log.info("Indexerar %s i %s …", corpus, settings.describe())
     built = index_paths([corpus], settings, progress=None)
     log.info("Indexerat: %d passager på %.1f s", built.passages, built.seconds)
-    assistant = Assistant.open(settings)
-    searcher = assistant.searcher
+    searcher = Assistant.open(settings).searcher
 
-    def alone(mode: Literal["bm25", "dense"]) -> Ask:
-        return lambda q: compose(q, searcher.search(q, top_k=TOP_K, mode=mode))
+    def alone(mode: Literal["hybrid", "bm25", "dense"]) -> Ask:
+        return lambda q: answered_from(q, searcher.search(q, top_k=TOP_K, mode=mode))
 
     return [
         SystemResult(
             OURS,
-            measure(OURS, lambda q: assistant.ask(q, top_k=TOP_K), questions),
+            measure(OURS, alone("hybrid"), questions),
             index_seconds=built.seconds,
             passages=built.passages,
         ),
@@ -183,7 +193,7 @@ def run_llamaindex(corpus: Path, questions: Sequence[Question]) -> SystemResult:
     baseline = LlamaIndexBaseline.build(corpus_files(corpus))
 
     def ask(question: str) -> Answer:
-        return compose(question, baseline.search(question))
+        return answered_from(question, baseline.search(question))
 
     return SystemResult(
         LLAMAINDEX,
@@ -258,7 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("Mäter svaren på nämndfrågorna …")
     with tempfile.TemporaryDirectory(prefix="bench-council-", ignore_cleanup_errors=True) as work:
         council = answers_council.run(Path(work))
-    notes = [f"Every system retrieves the top {TOP_K}; answers come from answer.compose."]
+    notes = [
+        f"Every system retrieves the top {TOP_K}; answers come from answer.compose on the"
+        f" first {ANSWER_K}, as in the chat."
+    ]
     if args.no_llamaindex:
         notes.append("The LlamaIndex baseline was skipped (--no-llamaindex).")
     else:

@@ -66,7 +66,8 @@ def test_the_answer_to_a_two_part_question_gives_both_parts() -> None:
         ),
     ]
     answer = compose(
-        "När börjar hyresavtalet för förskolan Smörblomman gälla och vilken uppsägningstid har det?",
+        "När börjar hyresavtalet för förskolan Smörblomman gälla"
+        " och vilken uppsägningstid har det?",
         hits,
     )
     assert answer.answered
