@@ -3,13 +3,16 @@
 Data: SweQUAD-MC's 962 training questions (the dev questions are never read here), asked of an
 index of every SweQUAD-MC text (answerable: their own text is there), and asked again, in five
 folds, of copies of that index without the fold's texts and the texts repeating their answers'
-sentences (unanswerable). Each candidate sentence of the top five passages is labelled by whether
-it holds a correct choice as whole words and comes from a text that counts.
+sentences (unanswerable); the same for the invented council questions (``bench/data/council``),
+whose questions no document answers are unanswerable everywhere. Each candidate sentence of the
+top five passages is labelled by whether it holds a correct choice (SweQUAD-MC) or every key
+string (council) and comes from a text that counts; the two domains weigh the same.
 
 Models: a logistic regression over ``answer.features.SENTENCE_FEATURES`` scores sentences; a
 second one over ``QUESTION_FEATURES`` (which include the first's best score) says whether the
 best sentence answers. Their regularisation, and the decline threshold, are chosen by five-fold
-cross-validation grouped by text (no text's questions are both fitted and scored); the threshold
+cross-validation grouped by text (SweQUAD-MC) or by set (council: each folder written apart),
+so no text's or set's questions are both fitted and scored; the threshold
 is the one whose out-of-fold answers are right on the most answerable questions (the mean over
 the domains) while declining at least ``DECLINE_FLOOR`` of the council questions no document
 answers. The model is written to
