@@ -15,7 +15,7 @@ from answer.evidence import ANAPHORA, DATE, EXACT_DATE, LIST_ITEM, MONEY, is_hea
 from answer.features import Candidate
 from answer.names import unsupported
 from answer.parts import parts
-from answer.question import analyse
+from answer.question import analyse, without_markup
 from answer.records import Answer, Citation
 from answer.selector import Selector, load
 from answer.versions import Version, in_force, versions
@@ -53,14 +53,16 @@ def compose(
     """The answer to ``question`` from ``hits``. ``asked`` is the question as the person wrote
     it when ``question`` is that follow-up read with the conversation: what it asks for (a
     date, an amount) is taken from the words they wrote."""
-    q = analyse(question)
-    wanted = asks(question)
+    said = without_markup(question)
+    q = analyse(said)
+    wanted = asks(said)
     if asked is not None:
-        own = analyse(asked)
+        asked_words = without_markup(asked)
+        own = analyse(asked_words)
         q = replace(q, carried=q.stems - own.stems)
         if own.kind != "other":
             q = replace(q, kind=own.kind, wants_money=own.wants_money)
-        if (mine := asks(asked)) != "other":
+        if (mine := asks(asked_words)) != "other":
             wanted = mine
     chooser = selector or load()
     ranking = chooser.rank(q, wanted, hits)
@@ -72,7 +74,7 @@ def compose(
         text, citations = _render_versions(differing, hits)
         chosen = [c for v in differing for c in v.sentences]
     else:
-        answering = _part_answers(question, ranked, hits, chooser)
+        answering = _part_answers(said, ranked, hits, chooser)
         chosen = _select(ranked, settings, q.kind, chooser.extra_ratio, answering)
         text, citations = _render(chosen, hits)
     sources = {c.hit.source for c in chosen}

@@ -49,6 +49,8 @@ WHO = re.compile(
 """Who: "vem", and "vilka" before a verb ("Vilka valdes …?"); "Vilka bilagor …?" asks for
 things."""
 YEAR = re.compile(r"\b(19|20)\d\d\b")
+MARKUP = re.compile(r"<[^<>]{0,200}>")
+"""An HTML or XML tag: markup pasted into a question is not words it asks with."""
 MONTH_YEAR = re.compile(
     r"\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
     r"december)\s+((?:19|20)\d\d)\b",
@@ -69,6 +71,11 @@ class Question:
     carried: frozenset[str] = frozenset()
     """Words a follow-up took from the conversation, not from what the person wrote now: the
     passage should speak of them; the sentence that answers need not repeat them."""
+
+
+def without_markup(text: str) -> str:
+    """``text`` with its tags (``<b>``, ``<script …>``) read as spaces."""
+    return MARKUP.sub(" ", text)
 
 
 def analyse(text: str) -> Question:

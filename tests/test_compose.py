@@ -106,6 +106,20 @@ def test_unrelated_question_is_declined_and_cites_nothing() -> None:
     assert len(answer.passages) == 2
 
 
+def test_markup_in_a_question_is_not_words_it_asks_with() -> None:
+    tagged = hit(
+        "t",
+        "Tekniska nämnden beslutar att sanda trapporna vid <script>alert(1)</script>stadshuset.",
+        title="Halkbekämpning vid stadshuset",
+    )
+    injected = compose("<img src=x onerror=alert(1)>", [tagged, SUMMARY])
+    assert not injected.answered and injected.citations == ()
+    plain = compose("När löper färdtjänstavtalet ut?", [DECISION, SUMMARY])
+    marked = compose("<b>När</b> löper <i>färdtjänstavtalet</i> ut?", [DECISION, SUMMARY])
+    assert marked.answered and marked.text == plain.text
+    assert marked.question == "<b>När</b> löper <i>färdtjänstavtalet</i> ut?"
+
+
 def test_question_about_another_year_is_declined() -> None:
     answer = compose("Vad kostade en resa med färdtjänst år 2021?", [SUMMARY, DECISION])
     assert not answer.answered
