@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from passages import passage
+
 from answer.compose import compose
 from answer.parts import parts
 from index.records import Hit
@@ -31,22 +33,16 @@ def test_a_short_head_or_one_question_stays_whole() -> None:
 
 
 def _hit(hid: str, text: str) -> Hit:
-    return Hit(
-        id=hid,
+    return passage(
+        hid,
+        text,
         source="arkiv/hyresavtal-forskolan.txt",
-        text=text,
-        raw_text=text,
-        page=None,
-        line_start=1,
-        line_end=1 + text.count("\n"),
-        section=None,
         title="Hyresavtal för förskolan Smörblomman",
         dnr="BUN 2023:118",
         date="2023-03-14",
         municipality="Säffle",
         committee="Barn- och utbildningsnämnden",
         doc_type="avtal",
-        score=1.0,
     )
 
 

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from passages import passage as hit
 
 from answer.asks import asks, gives
 from answer.compose import compose
@@ -15,27 +16,6 @@ from answer.names import names
 from answer.question import analyse
 from answer.selector import MODEL, Linear, ModelMismatch, Selector, load
 from answer.sentences import split_sentences
-from index.records import Hit
-
-
-def hit(hid: str, text: str, *, source: str = "corpus/ekby.txt", title: str | None = None) -> Hit:
-    return Hit(
-        id=hid,
-        source=source,
-        text=text,
-        raw_text=text,
-        page=None,
-        line_start=1,
-        line_end=1 + text.count("\n"),
-        section=None,
-        title=title,
-        dnr=None,
-        date=None,
-        municipality=None,
-        committee=None,
-        doc_type=None,
-        score=1.0,
-    )
 
 
 @pytest.mark.parametrize(
