@@ -1,20 +1,25 @@
-"""OCR confusion costs learned from data: how Tesseract's English model misreads Swedish.
+"""OCR confusion costs learned from data: how OCR engines misread Swedish.
 
 Unseen Swedish text (the contexts of SweQUAD-MC's train split; the dev split is kept for
-evaluation) is printed and scanned by ``bench.scans`` in a few worn office-scan styles, read back
-with ``tesseract -l eng`` and aligned with what was printed: word by word first, then character
-by character inside each pair of differing words. Adjacent character edits merge into one rule,
-so ``ä`` → ``ii``, ``m`` → ``rn`` and ``å`` → ``fl`` are single rules; identical characters at
-either end of an edit are context and are left out.
+evaluation) is printed in three font families and five degradations and read by every installed
+engine: Tesseract's English model, GOCR and Ocrad (``bench.readings``, ``bench.engines``). Each
+engine fails differently (Tesseract reads ``ä`` as ``a`` or ``d``, GOCR leaves ``_`` for a letter
+it cannot read, Ocrad reads the ``ft`` ligature as ``K``), so a channel learned from all of them
+holds on damage none of them shows alone. Each readable page (``bench.readings.readable``) is
+aligned with what was printed: word by word first, then character by character inside each pair
+of differing words. Adjacent character edits merge into one rule, so ``ä`` → ``ii``, ``m`` →
+``rn`` and ``å`` → ``fl`` are single rules; identical characters at either end of an edit are
+context and are left out.
 
-Run ``python -m bench.confusions [--out ingest/data/confusions.tsv] [--pages N]`` (80 pages take
-about 2–3 minutes on two cores). The table is UTF-8 text, one record a line, fields separated by
-a tab and never quoted (split each line on tabs; a field may be empty or be a space, and may hold
-a ``"``). The header is ``source ocr count source_count cost``; one rule a line follows, sorted by
-source and then cost:
+Run ``python -m bench.confusions [--out ingest/data/confusions.tsv] [--pages N]`` (N pages per
+font × degradation, read by every engine: 4 take about 4 minutes on two cores, reused from
+``bench-out/readings`` afterwards). The table is UTF-8 text, one record a line, fields separated
+by a tab and never quoted (split each line on tabs; a field may be empty or be a space, and may
+hold a ``"``). The header is ``source ocr count source_count cost``; one rule a line follows,
+sorted by source and then cost:
 
 - ``source``: the printed substring, 0–3 characters ("" for a pure insertion);
-- ``ocr``: what the English model read in its place, 0–3 characters ("" for a deletion);
+- ``ocr``: what an engine read in its place, 0–3 characters ("" for a deletion);
 - ``count``: how often the rule was seen (at least ``MIN_COUNT`` times);
 - ``source_count``: how often ``source`` occurs in the aligned printed text (non-overlapping; for
   an empty source the number of characters), so P(ocr | source) = count / source_count;
@@ -24,37 +29,31 @@ The summary ends with the table's coverage of the hand-checked (garbled, correct
 the 002 scan (``ocr_pairs_dev.tsv``, used for this check only, never for learning): a pair is
 covered strictly when each merged edit between the correct and the garbled word is a rule, and
 by composition when each is a rule or a run of rules that each consume source characters.
-Tesseract 5's line model reads a dotted letter as one letter (``a``, ``d``, ``é``, ``6``) far more
-often than the engine behind the 002 scan, which split it in two (``ö`` → ``ti``, ``ci``, ``<i``);
-no scan style tried here makes it do so, so those pairs stay uncovered.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import reportlab
 from rapidfuzz.distance import Levenshtein
 
-from bench.scans import RenderedPage, ScanStyle, printed_pages, render_pages
-from ingest.ocr import OcrSettings, recognise
+from bench.readings import SPLITS, Reading, load, readable
 
 log = logging.getLogger(__name__)
 
-SWEQUAD_TRAIN = Path("/work/shared/eval/external/swequad_mc_train.json")
+SWEQUAD_TRAIN = SPLITS["train"]
 DEV_PAIRS = Path("/work/shared/eval/ocr_pairs_dev.tsv")
 OUT = Path("ingest/data/confusions.tsv")
-DEFAULT_PAGES = 80
+DEFAULT_PAGES = 4
+"""Pages per font × degradation, each read by every engine."""
 MAX_SPAN = 3
 """Longest source or OCR side of a rule, in characters."""
 MIN_COUNT = 2
@@ -63,33 +62,6 @@ MIN_PAIR_SIMILARITY = 0.4
 other; less alike, the word alignment has slipped and the pair teaches nothing."""
 MAX_GROUP = 3
 """Most words on one side of a merge or split (``att anta`` read as ``attanta``)."""
-WORKERS = 2
-"""Tesseract processes at once, one per core."""
-
-TIMES = Path(reportlab.__file__).resolve().parent / "fonts" / "_er_____.pfb"
-"""The Times Roman clone that reportlab ships (a Type 1 font with å ä ö), so no system font is
-needed; without ``font`` a style prints in Bitstream Vera."""
-
-STYLES: dict[str, ScanStyle] = {
-    "light copy, Times 300 dpi": ScanStyle(dpi=300, font=TIMES, blur=1.0, threshold=110),
-    "light copy, Times 150 dpi": ScanStyle(
-        dpi=300, font=TIMES, scale_down=0.5, blur=1.0, threshold=110
-    ),
-    "dark copy, Times 135 dpi": ScanStyle(
-        dpi=300, font=TIMES, scale_down=0.45, blur=2.0, threshold=210
-    ),
-    "dark copy, Vera 165 dpi": ScanStyle(dpi=300, scale_down=0.55, blur=2.0, threshold=210),
-    "dark copy, Vera 105 dpi": ScanStyle(dpi=300, scale_down=0.35, blur=2.0, threshold=210),
-    "fax, Times 200 dpi": ScanStyle(dpi=200, font=TIMES, noisy=True, seed=12),
-    "fax, Times 140 dpi": ScanStyle(dpi=200, font=TIMES, noisy=True, seed=6, scale_down=0.7),
-    "fax, Vera 200 dpi": ScanStyle(dpi=200, noisy=True, seed=7),
-}
-"""Worn office scans, each given an equal share of the pages. A light copy loses hairlines (ä
-reads as ``ii``), a dark one fills counters and merges letters (``rn`` reads as ``m``); a low
-resolution (``scale_down``) smears dots into the letter beneath; a fax adds tilt and dust."""
-
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\u00a0": " "})
-"""Soft hyphens and zero-width spaces print as nothing; a no-break space prints as a space."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +86,7 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A printed page and the English model's reading of it."""
+    """A printed page and an engine's reading of it."""
 
     style: str
     truth: str
@@ -139,55 +111,6 @@ class Coverage:
     """Pairs each of whose merged edits is a rule or a sequence of rules with a source each."""
     missing: tuple[tuple[str, str, tuple[Edit, ...]], ...]
     """(garbled, correct, edits that are no rule) for the pairs not covered strictly."""
-
-
-def contexts(path: Path) -> list[str]:
-    """The distinct contexts of a SweQUAD-MC split, line ends normalised, in file order."""
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    seen: dict[str, None] = {}
-    for item in data:
-        text = str(item["context"]).replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.translate(_INVISIBLE).split("\n")
-        seen.setdefault("\n".join(line.strip() for line in lines), None)
-    return list(seen)
-
-
-def texts_for(parts: Sequence[str], counts: Sequence[int]) -> list[str]:
-    """Consecutive runs of ``parts``, one per count, each filling at least that many pages
-    (fewer when the parts run out)."""
-    out: list[str] = []
-    start = 0
-    for pages in counts:
-        taken: list[str] = []
-        while start < len(parts) and len(printed_pages("\n\n".join(taken))) <= pages:
-            taken.append(parts[start])
-            start += 1
-        out.append("\n\n".join(taken))
-    return out
-
-
-def _read(style: str, page: RenderedPage, dpi: int) -> Page:
-    text = recognise(page.image, OcrSettings(lang="eng", dpi=dpi))
-    return Page(style=style, truth=page.text, ocr="\n".join(text.lines))
-
-
-def scan_and_read(parts: Sequence[str], styles: dict[str, ScanStyle], pages: int) -> list[Page]:
-    """Print ``pages`` pages of ``parts``, shared out over ``styles``, scan them and read them
-    with Tesseract's English model, ``WORKERS`` pages at a time."""
-    shares = [pages // len(styles) + (i < pages % len(styles)) for i in range(len(styles))]
-    read: list[Page] = []
-    pending: list[Future[Page]] = []
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for (name, style), text, share in zip(
-            styles.items(), texts_for(parts, shares), shares, strict=True
-        ):
-            rendered = render_pages(text, style)[:share]
-            submitted = [pool.submit(_read, name, page, style.dpi) for page in rendered]
-            read += [job.result() for job in pending]  # one style in flight bounds memory
-            pending = submitted
-            log.info("%s: %d pages", name, len(rendered))
-        read += [job.result() for job in pending]
-    return read
 
 
 def _similar(a: str, b: str) -> bool:
@@ -296,11 +219,16 @@ def learn(alignment: Alignment, min_count: int = MIN_COUNT) -> list[Rule]:
     return sorted(rules, key=lambda r: (r.source, r.cost, r.ocr))
 
 
-def write_table(rules: Iterable[Rule], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def table(rules: Iterable[Rule]) -> str:
+    """The rules as ``ingest/data/confusions.tsv`` holds them (``ingest.channel`` reads it)."""
     lines = ["source\tocr\tcount\tsource_count\tcost"]
     lines += [f"{r.source}\t{r.ocr}\t{r.count}\t{r.source_count}\t{r.cost:.4f}" for r in rules]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def write_table(rules: Iterable[Rule], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(table(rules), encoding="utf-8")
 
 
 def dev_pairs(path: Path) -> list[tuple[str, str]]:
@@ -375,14 +303,24 @@ def summary(
         yield f"  {garbled!r} {correct!r}: {edits}{composed}"
 
 
+def pages_of(readings: Iterable[Reading]) -> list[Page]:
+    """The readable pages, as the alignment takes them."""
+    return [Page(r.style, r.truth, r.ocr) for r in readings if readable(r)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.confusions", description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT, help=f"the table (default {OUT})")
-    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help="pages to OCR")
+    parser.add_argument(
+        "--pages", type=int, default=DEFAULT_PAGES, help="pages per font × degradation"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     began = time.perf_counter()
-    pages = scan_and_read(contexts(SWEQUAD_TRAIN), STYLES, args.pages)
+    readings = load("train", args.pages)
+    for reason in readings.skipped:
+        log.warning("skipped: %s", reason)
+    pages = pages_of(readings.pages)
     alignment = align_pages(pages)
     rules = learn(alignment)
     write_table(rules, args.out)

@@ -18,7 +18,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.confusions import contexts
+from bench.readings import contexts
 
 WIDTH = 62
 """Characters a printed line holds at most (Courier at 11 pt fills the text width at 68)."""

@@ -10,17 +10,16 @@ file is checked with a lexicon that does not hold its own words."""
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
-from rapidfuzz.fuzz import ratio
 
-from bench import repair_speed
-from bench.confusions import STYLES, contexts, scan_and_read
+from bench import repair_loo, repair_speed
+from bench.repair_loo import HeldOut
 from bench.repair_speed import DAMAGED, TWIN
+from bench.wer import ErrorRate, error_rate, words
 from ingest.normalise import normalise_text
 from ingest.vocabulary import Vocabulary
 
@@ -32,28 +31,6 @@ DAMAGED_LINES = (135, 1073)
 TWIN_LINES = (944, 1949)
 """Lines 135–1073 of the damaged file are a scan of lines 944–1949 of its twin
 (``shared/eval/README.md``)."""
-UNRELATED = 40.0
-"""A substitution between words this dissimilar (rapidfuzz ratio) is no misreading of the word."""
-TOKEN = re.compile(r"[^\W_]+(?:[-:,.'][^\W_]+)*")
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorRate:
-    words: int
-    errors: int
-    unrelated: int
-    """Errors that are no misreading of the word they stand for: words inserted or dropped, and
-    substitutions by a word too unlike it to be its reading. Layout (page furniture, line order)
-    lands here, but so does damage too heavy to recognise, which the repair can mend: it is not
-    a floor."""
-
-    @property
-    def rate(self) -> float:
-        return self.errors / self.words if self.words else 0.0
-
-    @property
-    def unrelated_rate(self) -> float:
-        return self.unrelated / self.words if self.words else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,31 +50,9 @@ class RepairResults:
     """Swedish list alone first (the headline), then with the other clean documents' words."""
     clean_words: int
     clean_changed: int
-    unseen_raw: ErrorRate | None
-    unseen_repaired: ErrorRate | None
+    held_out: tuple[HeldOut, ...]
+    """Engine × font family held out in turn (``bench.repair_loo``); empty when not run."""
     words_per_second: float
-
-
-def words(text: str) -> list[str]:
-    return [w.casefold() for w in TOKEN.findall(text)]
-
-
-def error_rate(hypothesis: Sequence[str], reference: Sequence[str]) -> ErrorRate:
-    """Word errors of ``hypothesis`` against ``reference``, with the unrelated part apart."""
-    ops = Levenshtein.opcodes(list(hypothesis), list(reference))
-    errors = unrelated = 0
-    for op in ops:
-        if op.tag == "equal":
-            continue
-        size = max(op.src_end - op.src_start, op.dest_end - op.dest_start)
-        errors += size
-        if op.tag != "replace":
-            unrelated += size
-            continue
-        got, wanted = hypothesis[op.src_start : op.src_end], reference[op.dest_start : op.dest_end]
-        unrelated += sum(ratio(a, b) < UNRELATED for a, b in zip(got, wanted, strict=False))
-        unrelated += abs((op.src_end - op.src_start) - (op.dest_end - op.dest_start))
-    return ErrorRate(words=len(reference), errors=errors, unrelated=unrelated)
 
 
 def _lines(path: Path, span: tuple[int, int]) -> str:
@@ -173,19 +128,10 @@ class _Nothing(Vocabulary):
 _NO_REPAIR = _Nothing()
 
 
-def unseen_rates(
-    truths: Sequence[str], ocr_text: Sequence[str], vocabulary: Vocabulary
-) -> tuple[ErrorRate, ErrorRate]:
-    """WER of English-model OCR of unseen Swedish pages, raw and repaired."""
-    reference = [w for text in truths for w in words(text)]
-    raw = [w for text in ocr_text for w in words(text)]
-    fixed = [w for text in ocr_text for w in words(normalise_text(text, vocabulary))]
-    return error_rate(raw, reference), error_rate(fixed, reference)
-
-
-def measure(corpus: Path, pairs_file: Path, swequad_dev: Path, unseen_pages: int) -> RepairResults:
+def measure(corpus: Path, pairs_file: Path, held_out: bool = True) -> RepairResults:
     """Every repair measurement. The damaged file is repaired with Swedish alone, then with the
-    words of the clean files other than its twin as well; the unseen text with Swedish alone."""
+    words of the clean files other than its twin as well; the held-out styles with Swedish
+    alone."""
     clean = sorted(p for p in corpus.glob("*.txt") if p.name != DAMAGED)
     others = [p.read_text(encoding="utf-8") for p in clean if p.name != TWIN]
     speed = repair_speed.measure(corpus)
@@ -194,19 +140,11 @@ def measure(corpus: Path, pairs_file: Path, swequad_dev: Path, unseen_pages: int
         scan_scores(corpus, pairs_file, WITH_OTHERS, Vocabulary.from_texts(others)),
     )
     clean_words, changed = clean_changes(clean)
-    unseen_raw = unseen_fixed = None
-    if unseen_pages and swequad_dev.is_file():
-        parts = contexts(swequad_dev)
-        pages = scan_and_read(parts, STYLES, unseen_pages)
-        unseen_raw, unseen_fixed = unseen_rates(
-            [p.truth for p in pages], [p.ocr for p in pages], Vocabulary()
-        )
     return RepairResults(
         scans=scans,
         clean_words=clean_words,
         clean_changed=changed,
-        unseen_raw=unseen_raw,
-        unseen_repaired=unseen_fixed,
+        held_out=tuple(repair_loo.measure()) if held_out else (),
         words_per_second=speed,
     )
 
@@ -244,12 +182,6 @@ def markdown(results: RepairResults) -> list[str]:
         "each in a process of its own with a fresh vocabulary; the lexicon's prefix set, built "
         "once a process, is built before timing).",
     ]
-    if results.unseen_raw is not None and results.unseen_repaired is not None:
-        raw, fixed = results.unseen_raw, results.unseen_repaired
-        cut = 1 - fixed.rate / raw.rate if raw.rate else 0.0
-        lines.append(
-            f"- Unseen text (SweQUAD-MC dev contexts rendered as poor scans and read by "
-            f"Tesseract's English model, {raw.words} words, Swedish word list only): WER "
-            f"{raw.rate:.3f} raw → {fixed.rate:.3f} repaired, cut by {100 * cut:.0f} %."
-        )
+    if results.held_out:
+        lines += ["", *repair_loo.markdown(results.held_out)]
     return lines

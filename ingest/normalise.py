@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from ingest.channel import Channel
 from ingest.clean import clean_chars, is_broken_word
 from ingest.damage import WINDOW, damaged_windows
 from ingest.records import Line
@@ -47,13 +48,18 @@ def swedish() -> Vocabulary:
     return Vocabulary()
 
 
-def repair_lines(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> list[Line]:
+def repair_lines(
+    lines: Sequence[Line], vocabulary: Vocabulary | None = None, channel: Channel | None = None
+) -> list[Line]:
     """Lines with the damaged stretches (a PDF page, or ``WINDOW`` lines of a text file)
-    repaired; ``raw`` stays as it was read."""
-    return repair(lines, vocabulary)[0]
+    repaired; ``raw`` stays as it was read. ``channel``: the OCR confusions to undo (the
+    learned ``ingest/data/confusions.tsv`` unless given)."""
+    return repair(lines, vocabulary, channel)[0]
 
 
-def repair(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> tuple[list[Line], bool]:
+def repair(
+    lines: Sequence[Line], vocabulary: Vocabulary | None = None, channel: Channel | None = None
+) -> tuple[list[Line], bool]:
     """``repair_lines``, and whether any stretch looked damaged. When none did, a vocabulary
     that knows more words would not find one either, and the lines come back as they were."""
     vocabulary = vocabulary if vocabulary is not None else swedish()
@@ -61,7 +67,7 @@ def repair(lines: Sequence[Line], vocabulary: Vocabulary | None = None) -> tuple
     with _collector_paused():
         texts = ["\n".join(lines[i].text for i in g) for g in groups]
         verdicts = damaged_windows(texts, vocabulary)
-        return _repaired(lines, groups, verdicts, vocabulary), any(verdicts)
+        return _repaired(lines, groups, verdicts, vocabulary, channel), any(verdicts)
 
 
 def _repaired(
@@ -69,11 +75,12 @@ def _repaired(
     groups: Sequence[Sequence[int]],
     verdicts: Sequence[bool],
     vocabulary: Vocabulary,
+    channel: Channel | None,
 ) -> list[Line]:
     out = list(lines)
     if not any(verdicts):
         return out
-    repairer = Repairer(vocabulary)
+    repairer = Repairer(vocabulary) if channel is None else Repairer(vocabulary, channel)
     damaged = [i for group, bad in zip(groups, verdicts, strict=True) if bad for i in group]
     # Two passes: the first shows which confusions this scan makes (ingest.adapt).
     texts = [lines[i].text for i in damaged]
@@ -117,7 +124,9 @@ def _groups(lines: Sequence[Line]) -> list[list[int]]:
     return list(groups.values())
 
 
-def normalise_text(text: str, vocabulary: Vocabulary | None = None) -> str:
+def normalise_text(
+    text: str, vocabulary: Vocabulary | None = None, channel: Channel | None = None
+) -> str:
     lines = [" ".join(line.split()) for line in clean_chars(text).split("\n")]
     for i in range(len(lines) - 1):
         head, _, rest = lines[i + 1].partition(" ")
@@ -125,7 +134,7 @@ def normalise_text(text: str, vocabulary: Vocabulary | None = None) -> str:
             lines[i] = lines[i][:-1] + head
             lines[i + 1] = rest
     records = [Line(text=x, raw=x, page=None, number=n) for n, x in enumerate(lines, 1)]
-    return "\n".join(line.text for line in repair_lines(records, vocabulary))
+    return "\n".join(line.text for line in repair_lines(records, vocabulary, channel))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,9 @@ from bench.metrics import (
     summarise,
     unanswerable_handled,
 )
-from bench.repair import ErrorRate, clean_changes, error_rate
+from bench.repair import clean_changes
 from bench.report import CHART, Run, SystemResult, markdown, write
+from bench.wer import ErrorRate, error_rate
 
 ÄLDRE = {
     "id": "q09",

@@ -97,9 +97,10 @@ def test_a_section_number_after_kap_keeps_its_digits() -> None:
 
 def test_a_lost_letter_a_mark_for_ä_and_a_capital_read_small(swedish: Vocabulary) -> None:
     repairer = Repairer(swedish)
-    assert repairer.correct("Sfte") == "Syfte"  # y lost
-    assert repairer.correct("l[mna") == "lämna"
-    assert repairer.correct("\\rIS") == "VIS"  # the word is in capitals
+    assert repairer.correct("Bslut") == "Beslut"  # e lost
+    assert repairer.correct("Avtlet") == "Avtalet"  # a lost
+    assert repairer.correct("n[mnden") == "nämnden"
+    assert repairer.correct("\\rERKSAMHET") == "VERKSAMHET"  # the word is in capitals
 
 
 def test_a_long_word_a_third_away_from_a_word_of_the_documents() -> None:
