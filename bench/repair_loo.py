@@ -1,8 +1,9 @@
 """OCR repair on damage it was not fitted to: each engine × font family held out in turn.
 
-The channel (``ingest.channel``: which OCR readings stand for which Swedish letters) is learned
-from SweQUAD-MC *train* prose read in every reading style but the held-out group's
-(``bench.readings``; readable pages only) and scored on *dev* prose read in the held-out group's
+The channel (``ingest.channel``: which OCR readings stand for which Swedish letters) and the
+damage judge (``ingest.damage``, ``bench.train_damage``) are learned from SweQUAD-MC *train*
+prose read in every reading style but the held-out group's (``bench.readings``; the channel
+from readable pages only) and scored on *dev* prose read in the held-out group's
 styles: the repair with wordfreq's Swedish list alone (no corpus words), WER against what was
 printed. A page an engine could hardly read (``bench.readings.READABLE``) leaves nothing to
 repair; such pages are counted apart and left out of the cut.
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 
 from bench.confusions import align_pages, learn, pages_of, table
 from bench.readings import READABLE, Reading, load, readable
+from bench.train_damage import model_of, samples
 from bench.wer import ErrorRate, error_rate, words
 from ingest.channel import Channel, default_channel
+from ingest.damage import Judge, judge_with
 from ingest.normalise import normalise_text
 from ingest.vocabulary import Vocabulary
 
@@ -66,12 +69,13 @@ def channel_from(readings: Sequence[Reading]) -> Channel:
 
 
 def rates(
-    pages: Sequence[Reading], vocabulary: Vocabulary, channel: Channel
+    pages: Sequence[Reading], vocabulary: Vocabulary, channel: Channel, judge: Judge | None = None
 ) -> tuple[ErrorRate, ErrorRate]:
-    """WER of the pages as read and as repaired with ``channel`` (pooled over the pages)."""
+    """WER of the pages as read and as repaired with ``channel``, the damaged stretches found
+    by ``judge`` (pooled over the pages)."""
     truth = [w for p in pages for w in words(p.truth)]
     raw = [w for p in pages for w in words(p.ocr)]
-    fixed = [w for p in pages for w in words(normalise_text(p.ocr, vocabulary, channel))]
+    fixed = [w for p in pages for w in words(normalise_text(p.ocr, vocabulary, channel, judge))]
     return error_rate(raw, truth), error_rate(fixed, truth)
 
 
@@ -79,13 +83,15 @@ def measure(train_pages: int = TRAIN_PAGES, dev_pages: int = DEV_PAGES) -> list[
     train, dev = load("train", train_pages), load("dev", dev_pages)
     vocabulary = Vocabulary()
     shipped = default_channel()
+    judged = samples(train_pages)
     out = []
     for group in sorted({p.group for p in dev.pages}):
         began = time.perf_counter()
         channel = channel_from([p for p in train.pages if p.group != group])
+        judge = judge_with(model_of([s for s in judged if s.group != group]))
         mine = [p for p in dev.pages if p.group == group]
         kept = [p for p in mine if readable(p)]
-        raw, fixed = rates(kept, vocabulary, channel)
+        raw, fixed = rates(kept, vocabulary, channel, judge)
         _, fixed_shipped = rates(kept, vocabulary, shipped)
         out.append(HeldOut(group, len(mine), len(mine) - len(kept), raw, fixed, fixed_shipped))
         log.info(
@@ -107,11 +113,11 @@ def markdown(
         "### OCR repair on held-out engines and fonts",
         "",
         f"SweQUAD-MC dev prose, {dev_pages} pages per font × degradation, read by each engine; "
-        "each engine × font family repaired by a channel learned from train prose "
-        f"({train_pages} pages per font × degradation) read by every *other* group, with "
-        f"wordfreq's Swedish list alone. Pages with more than {READABLE:.0%} of their words "
-        "wrong are unreadable and left out. The last column repairs with the channel `ingest` "
-        "ships (learned from every group, so not held out).",
+        "each engine × font family repaired by a channel and a damage judge learned from "
+        f"train prose ({train_pages} pages per font × degradation) read by every *other* group, "
+        f"with wordfreq's Swedish list alone. Pages with more than {READABLE:.0%} of their words "
+        "wrong are unreadable and left out. The last column repairs with the channel and judge "
+        "`ingest` ships (learned from every group, so not held out).",
         "",
         "| held out | pages (unreadable) | words | WER raw | repaired | cut | shipped channel |",
         "|---|---:|---:|---:|---:|---:|---:|",

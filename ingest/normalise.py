@@ -18,12 +18,12 @@ from dataclasses import replace
 
 from ingest.channel import Channel
 from ingest.clean import clean_chars, is_broken_word
-from ingest.damage import WINDOW, damaged_windows
+from ingest.damage import WINDOW, Judge, damaged_windows
 from ingest.records import Line
 from ingest.repair import Repairer
 from ingest.vocabulary import Vocabulary
 
-VERSION = "norm-12"
+VERSION = "norm-13"
 
 PARAGRAPH_SIGN = re.compile(r"^([&$])\s?(?=\d{1,4}\b)")
 """A ``§`` that OCR read as ``&`` or ``$`` at the start of a line, before a paragraph number."""
@@ -49,16 +49,23 @@ def swedish() -> Vocabulary:
 
 
 def repair_lines(
-    lines: Sequence[Line], vocabulary: Vocabulary | None = None, channel: Channel | None = None
+    lines: Sequence[Line],
+    vocabulary: Vocabulary | None = None,
+    channel: Channel | None = None,
+    judge: Judge | None = None,
 ) -> list[Line]:
     """Lines with the damaged stretches (a PDF page, or ``WINDOW`` lines of a text file)
     repaired; ``raw`` stays as it was read. ``channel``: the OCR confusions to undo (the
-    learned ``ingest/data/confusions.tsv`` unless given)."""
-    return repair(lines, vocabulary, channel)[0]
+    learned ``ingest/data/confusions.tsv`` unless given); ``judge``: which stretches are
+    damaged."""
+    return repair(lines, vocabulary, channel, judge)[0]
 
 
 def repair(
-    lines: Sequence[Line], vocabulary: Vocabulary | None = None, channel: Channel | None = None
+    lines: Sequence[Line],
+    vocabulary: Vocabulary | None = None,
+    channel: Channel | None = None,
+    judge: Judge | None = None,
 ) -> tuple[list[Line], bool]:
     """``repair_lines``, and whether any stretch looked damaged. When none did, a vocabulary
     that knows more words would not find one either, and the lines come back as they were."""
@@ -66,7 +73,7 @@ def repair(
     groups = _groups(lines)
     with _collector_paused():
         texts = ["\n".join(lines[i].text for i in g) for g in groups]
-        verdicts = damaged_windows(texts, vocabulary)
+        verdicts = (judge or damaged_windows)(texts, vocabulary)
         return _repaired(lines, groups, verdicts, vocabulary, channel), any(verdicts)
 
 
@@ -125,7 +132,10 @@ def _groups(lines: Sequence[Line]) -> list[list[int]]:
 
 
 def normalise_text(
-    text: str, vocabulary: Vocabulary | None = None, channel: Channel | None = None
+    text: str,
+    vocabulary: Vocabulary | None = None,
+    channel: Channel | None = None,
+    judge: Judge | None = None,
 ) -> str:
     lines = [" ".join(line.split()) for line in clean_chars(text).split("\n")]
     for i in range(len(lines) - 1):
@@ -134,7 +144,7 @@ def normalise_text(
             lines[i] = lines[i][:-1] + head
             lines[i + 1] = rest
     records = [Line(text=x, raw=x, page=None, number=n) for n, x in enumerate(lines, 1)]
-    return "\n".join(line.text for line in repair_lines(records, vocabulary, channel))
+    return "\n".join(line.text for line in repair_lines(records, vocabulary, channel, judge))
 
 
 def main(argv: list[str] | None = None) -> int:

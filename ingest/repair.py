@@ -39,6 +39,9 @@ e-mail address or a web address (``norrtalje.se``)."""
 PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
 WORD = re.compile(r"[^\W\d_]+")
 FALLBACK_MIN = 4
+LONGEST_WORD = 64
+"""A token longer than this is no misread word (a run of marks, a line read without spaces)
+and is left as it is: the search walks it letter by letter."""
 """Shorter words are not searched with unseen confusions: too many short words lie one
 unseen reading away, and context cannot choose among them (``tna`` → ``så``? ``två``?)."""
 ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,5}$")
@@ -198,6 +201,8 @@ class Repairer:
     def correct(self, word: str, previous: str = "", following: str = "") -> str:
         """The likeliest Swedish word behind ``word`` (``word`` itself when nothing is
         clearly likelier)."""
+        if len(word) > LONGEST_WORD:
+            return word
         key = (word, previous, following)
         if key in self._decided and not self._touched(word.lower()):
             return self._decided[key]  # the same question, and no cost it rests on changed

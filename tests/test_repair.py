@@ -182,6 +182,39 @@ def test_damage_score_tells_damaged_from_clean(swedish: Vocabulary) -> None:
     assert damage.damaged and damage.swedish_letters == 0.0
 
 
+NAMES = (
+    "Närvarande: Anneli Kjellberg (S), ordförande, Tobias Öhrström (M), Rasmus Wennergren "
+    "(C), Fatima Haddad (V) och Jörgen Lindqvist (KD). Övriga: Helena Brännström, "
+    "förvaltningschef, och Kajsa Oxelgren, nämndsekreterare. Justerare: Tobias Öhrström. "
+    "Protokollet justeras på Södertälje stadshus tisdagen den 14 maj. Dnr SN 2024/117."
+)
+GOCR = (
+    "Nämnden beslutar att godkänna rapporten och att uppdra _t förvaltningen att "
+    "_terkomma med en plan f_r arbetet under h_sten. Planen ska omfatta b_de "
+    "verksamheten och ekonomin och redovisas p_ n_sta sammanträde."
+)
+OCRAD = (
+    "Nämnden beslutar att godkänna rapporten oKa och att uppdra åt förvaltningen att "
+    "eKer samråd återkomma med en plan för arbetet under hösten. Uppgi/ern ska "
+    "redovisas oAast till nämnden och verksamheten ska lnom ramen fö1ja planen."
+)
+
+
+def test_a_line_read_without_spaces_is_left_as_it_is(swedish: Vocabulary) -> None:
+    run_on = "_" * 40 + "rapportenfr" * 200  # GOCR on a dark fax: one token of 2,240 characters
+    line = f"Nämnden {run_on} beslutar"
+    assert Repairer(swedish).repair_line(line) == line
+
+
+def test_the_learned_judge_finds_other_engines_damage_and_spares_names(
+    swedish: Vocabulary,
+) -> None:
+    assert assess(GOCR, swedish).damaged  # å/ä/ö left as _ where the engine could not read
+    assert assess(OCRAD, swedish).damaged  # å/ä/ö read, but ligatures and digits among letters
+    assert not assess(NAMES, swedish).damaged  # names and party letters are not damage
+    assert normalise_text(NAMES, swedish) == NAMES
+
+
 def test_clean_text_passes_through_unchanged_but_for_hyphenation(swedish: Vocabulary) -> None:
     assert normalise_text(CLEAN, swedish) == CLEAN
     broken = CLEAN.replace("utskrivning från\n", "utskriv-\nning från\n")

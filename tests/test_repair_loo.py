@@ -8,7 +8,10 @@ import pytest
 
 from bench import repair_loo
 from bench.readings import Reading, Readings, readable
+from bench.train_damage import Sample
 from ingest.channel import Channel
+from ingest.damage import assess
+from ingest.vocabulary import Vocabulary
 
 PRINTED = (
     "Kommunstyrelsen föreslår att kommunfullmäktige beslutar att anta den nya planen för "
@@ -52,6 +55,10 @@ def test_each_group_is_repaired_by_a_channel_that_never_saw_it(
         _reading("ocrad", _lost_marks(PRINTED), font="mono"),
     )
     monkeypatch.setattr(repair_loo, "load", lambda split, n: Readings(pages, ()))
+    swedish = Vocabulary()
+    judged = [Sample(assess(p.ocr, swedish).row, p.group, 40, 8, False) for p in pages]
+    judged += [Sample(assess(PRINTED, swedish).row, f"printed-{i}", 40, 0, True) for i in range(5)]
+    monkeypatch.setattr(repair_loo, "samples", lambda n: judged)
     seen: list[set[str]] = []
     learn = repair_loo.channel_from
 
