@@ -56,7 +56,7 @@ DEFAULT_PAGES = 4
 """Pages per font × degradation, each read by every engine."""
 MAX_SPAN = 3
 """Longest source or OCR side of a rule, in characters."""
-MIN_COUNT = 2
+MIN_COUNT = 5
 MIN_PAIR_SIMILARITY = 0.4
 """Printed and read words this alike (normalised Levenshtein) or more are a misreading of each
 other; less alike, the word alignment has slipped and the pair teaches nothing."""
