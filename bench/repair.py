@@ -111,21 +111,16 @@ def clean_changes(paths: Sequence[Path]) -> tuple[int, int]:
     total = changed = 0
     for path, text in texts.items():
         vocabulary = Vocabulary.from_texts([t for p, t in texts.items() if p != path])
-        before = normalise_text(text, _NO_REPAIR).split()
+        before = normalise_text(text, vocabulary, judge=_nothing_damaged).split()
         after = normalise_text(text, vocabulary).split()
         total += len(before)
         changed += Levenshtein.distance(before, after)
     return total, changed
 
 
-class _Nothing(Vocabulary):
-    """A vocabulary under which no text looks damaged: normalisation without repair."""
-
-    def knows(self, word: str) -> bool:
-        return True
-
-
-_NO_REPAIR = _Nothing()
+def _nothing_damaged(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]:
+    """A judge that finds no stretch damaged: normalisation without repair."""
+    return [False] * len(groups)
 
 
 def measure(corpus: Path, pairs_file: Path, held_out: bool = True) -> RepairResults:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -22,7 +23,7 @@ SMOOTHED = "åäö"
 """Letters whose unseen readings (one or two characters) keep a small probability (add-one
 smoothing): an English model reads them as almost anything, more ways than a sample shows."""
 OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
-MARKS = "?!|/\\()[]{}$€%+*"
+MARKS = "?!|/\\()[]{}$€%+*_"
 """What else OCR leaves inside a word (``h?ilsning``, ``l[mna``, ``s)'ftet``): in the fallback
 only."""
 SLIVERS = "il1!|:;.,'()[]{}/\\<rtfjc"
@@ -32,6 +33,22 @@ SLIVERS = "il1!|:;.,'()[]{}/\\<rtfjc"
 
 Rules = dict[str, tuple[tuple[str, float], ...]]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+SWEDISH = "åäö"
+
+
+def _base(letter: str) -> str:
+    return unicodedata.normalize("NFD", letter)[0]
+
+
+FOREIGN_MARKS = {
+    letter: _base(letter)
+    for letter in map(chr, range(0xE0, 0x180))
+    if letter.islower() and _base(letter) in LETTERS and letter not in SWEDISH + "é"
+}
+"""Letters with a mark Swedish does not write (``á``, ``õ``, ``ø``…): an engine that reads
+marks in Latin-1 or Latin-9 shows one for a Swedish letter with the same base (``pá`` for
+``på``) or for the bare letter. No sample needs to show it: each reads as its base letter or
+a Swedish letter on that base at the cost of an unseen reading."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,10 @@ class Channel:
         for source in SMOOTHED:
             unseen = math.log(totals.get(source, 0) + len(pieces))
             for ocr in pieces:
+                found.setdefault(ocr, {}).setdefault(source, unseen)
+        for ocr, base in FOREIGN_MARKS.items():
+            for source in (base, *(s for s in SWEDISH if _base(s) == base)):
+                unseen = math.log(totals.get(source, 0) + len(pieces))
                 found.setdefault(ocr, {}).setdefault(source, unseen)
         wider = {ocr: dict(sources) for ocr, sources in found.items()}
         common = max(totals.values(), default=0)

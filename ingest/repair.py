@@ -30,20 +30,21 @@ from ingest.numbers import repair_numbers, split_punctuation
 from ingest.vocabulary import FUNCTION_WORD, Vocabulary
 
 LETTERS = re.compile(
-    r"^(?=(?:[^a-zåäöéA-ZÅÄÖÉ]*[a-zåäöéA-ZÅÄÖÉ]){2})(?!(?:\D*\d){3})(?!.*[@/])"
+    r"^(?=(?:[\W\d]*[^\W\d]){2})(?!(?:\D*\d){3})(?!.*[@/])"
     r"(?!.*\.(?:se|nu|com|org|net|eu|info)$)\S+$"
 )
-"""A word as OCR leaves it: two letters or more, with digits and stray marks inside
-(``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a number, an
-e-mail address or a web address (``norrtalje.se``)."""
+"""A word as OCR leaves it: two letters or more (a letter with a mark Swedish does not use,
+``pá``, and GOCR's ``_`` for a glyph it could not read, ``p_``, count), with digits and stray
+marks inside (``6verenskonunelse``, ``d,verenskommelse``, ``l:in``, ``a]la``), but not a
+number, an e-mail address or a web address (``norrtalje.se``)."""
 PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
 WORD = re.compile(r"[^\W\d_]+")
 FALLBACK_MIN = 4
+"""Shorter words are not searched with unseen confusions: too many short words lie one
+unseen reading away, and context cannot choose among them (``tna`` → ``så``? ``två``?)."""
 LONGEST_WORD = 64
 """A token longer than this is no misread word (a run of marks, a line read without spaces)
 and is left as it is: the search walks it letter by letter."""
-"""Shorter words are not searched with unseen confusions: too many short words lie one
-unseen reading away, and context cannot choose among them (``tna`` → ``så``? ``två``?)."""
 ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,5}$")
 """``KSON``, ``VIS``, ``IVO``: names, not damaged words; left as they stand."""
 ISOLATED_I = re.compile(r"^l[A-ZÅÄÖ]{1,4}$")

@@ -54,7 +54,7 @@ def test_html_in_a_document_is_shown_as_text_not_run(hostile_page: Page) -> None
     page.wait_for_timeout(500)  # time for an onerror to fire, were the image real
     assert pwned(page) is None
     answer = last_answer(page)
-    assert "sanda trapporna" in answer and PAYLOAD in answer  # the answer's quote, as text
+    assert "trapporna vid stadshuset" in answer and PAYLOAD in answer  # the quote, as text
     card = page.locator("#kallor .nv-card").first
     expect(card).to_contain_text("<script>window.__pwned=1</script>")  # visible, as text
     assert card.locator("script, img").count() == 0

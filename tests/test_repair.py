@@ -200,6 +200,13 @@ OCRAD = (
 )
 
 
+def test_a_foreign_mark_and_gocrs_unread_glyph_are_read_as_swedish(swedish: Vocabulary) -> None:
+    line = "Beslutet gäller ocksá för uppehállstillstánd och ocks_ för arbetstillst_nd"
+    assert Repairer(swedish).repair_line(line) == (
+        "Beslutet gäller också för uppehållstillstånd och också för arbetstillstånd"
+    )
+
+
 def test_a_line_read_without_spaces_is_left_as_it_is(swedish: Vocabulary) -> None:
     run_on = "_" * 40 + "rapportenfr" * 200  # GOCR on a dark fax: one token of 2,240 characters
     line = f"Nämnden {run_on} beslutar"
