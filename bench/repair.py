@@ -17,6 +17,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from bench import repair_loo, repair_speed
+from bench.readings import SPLITS, contexts
 from bench.repair_loo import HeldOut
 from bench.repair_speed import DAMAGED, TWIN
 from bench.wer import ErrorRate, error_rate, words
@@ -50,6 +51,9 @@ class RepairResults:
     """Swedish list alone first (the headline), then with the other clean documents' words."""
     clean_words: int
     clean_changed: int
+    prose_words: int
+    prose_changed: int
+    """SweQUAD-MC dev texts (clean prose, not council text) repaired with the Swedish list."""
     held_out: tuple[HeldOut, ...]
     """Engine × font family held out in turn (``bench.repair_loo``); empty when not run."""
     words_per_second: float
@@ -118,6 +122,18 @@ def clean_changes(paths: Sequence[Path]) -> tuple[int, int]:
     return total, changed
 
 
+def prose_changes(texts: Sequence[str]) -> tuple[int, int]:
+    """Words in clean texts, and how many of them repair with the Swedish list changed."""
+    vocabulary = Vocabulary()
+    total = changed = 0
+    for text in texts:
+        before = normalise_text(text, vocabulary, judge=_nothing_damaged).split()
+        after = normalise_text(text, vocabulary).split()
+        total += len(before)
+        changed += Levenshtein.distance(before, after)
+    return total, changed
+
+
 def _nothing_damaged(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]:
     """A judge that finds no stretch damaged: normalisation without repair."""
     return [False] * len(groups)
@@ -135,10 +151,13 @@ def measure(corpus: Path, pairs_file: Path, held_out: bool = True) -> RepairResu
         scan_scores(corpus, pairs_file, WITH_OTHERS, Vocabulary.from_texts(others)),
     )
     clean_words, changed = clean_changes(clean)
+    prose_words, prose_changed = prose_changes(contexts(SPLITS["dev"]))
     return RepairResults(
         scans=scans,
         clean_words=clean_words,
         clean_changed=changed,
+        prose_words=prose_words,
+        prose_changed=prose_changed,
         held_out=tuple(repair_loo.measure()) if held_out else (),
         words_per_second=speed,
     )
@@ -172,6 +191,9 @@ def markdown(results: RepairResults) -> list[str]:
         f"- Clean text (the four clean corpus files, {results.clean_words} words, each repaired "
         f"with the other three files' words, not its own): {results.clean_changed} words "
         f"changed ({100 * results.clean_changed / max(results.clean_words, 1):.3f} %).",
+        f"- Clean prose (the SweQUAD-MC dev texts, {results.prose_words} words, Swedish list "
+        f"alone): {results.prose_changed} words changed "
+        f"({100 * results.prose_changed / max(results.prose_words, 1):.3f} %).",
         f"- Speed: {results.words_per_second:,.0f} words a second (the whole damaged file, both "
         f"passes, with the other clean documents' words; median of {repair_speed.RUNS} runs, "
         "each in a process of its own with a fresh vocabulary; the lexicon's prefix set, built "

@@ -1,10 +1,11 @@
 """``python -m bench.train_damage``: learn when a stretch of text is OCR-damaged enough to repair.
 
 Data: SweQUAD-MC *train* prose read by every engine in every font and degradation
-(``bench.readings``), the same prose as printed, and the invented council documents of
-``bench/data/council`` as written. Each read page is repaired as a whole (``ingest.normalise``
-with every stretch judged damaged) and labelled *damaged* when that removes word errors; each
-printed page or council text is clean, and what a repair changes in it is harm.
+(``bench.readings``), the same prose as printed, and clean text of other kinds: the invented
+council documents of ``bench/data/council`` and SweFAQ's answers, as written. Each read page is
+repaired as a whole (``ingest.normalise`` with every stretch judged damaged) and labelled
+*damaged* when that removes word errors; each printed page or other clean text is clean, and
+what a repair changes in it is harm.
 
 Model: a logistic regression over ``ingest.damage.FEATURES``. Its threshold is chosen on
 out-of-fold scores, grouped by engine × font (each group scored by a model that never saw it):
@@ -30,9 +31,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bench.council_data import DATA as COUNCIL
+from bench.external_data import EXTERNAL, SWEFAQ_FILE, load_swefaq
 from bench.readings import load
 from bench.wer import error_rate, words
-from ingest.damage import FEATURES, WINDOW, Model, assess
+from ingest.damage import ENOUGH_WORDS, FEATURES, WINDOW, Model, assess
 from ingest.normalise import normalise_text
 from ingest.vocabulary import Vocabulary
 
@@ -61,15 +63,17 @@ def everything(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]:
     return [True] * len(groups)
 
 
-def council_windows() -> list[str]:
-    """The invented council documents (``bench/data/council``, not the corpus) in the runs of
-    lines a text file is judged by: tables, names, dnr and abbreviations that clean council
-    text holds and prose does not."""
+def clean_windows() -> list[str]:
+    """Clean text other than SweQUAD-MC's, in the runs of lines a text file is judged by: the
+    invented council documents (``bench/data/council``, not the corpus), whose tables, names,
+    dnr and abbreviations prose lacks, and SweFAQ's answers (agency prose of another hand)."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(COUNCIL.glob("*/docs/*.txt"))]
+    texts += [d.text for d in load_swefaq(EXTERNAL / SWEFAQ_FILE).documents]
     out = []
-    for path in sorted(COUNCIL.glob("*/docs/*.txt")):
-        lines = path.read_text(encoding="utf-8").split("\n")
+    for text in texts:
+        lines = text.split("\n")
         out += ["\n".join(lines[i : i + WINDOW]) for i in range(0, len(lines), WINDOW)]
-    return [text for text in out if text.strip()]
+    return [text for text in out if len(text.split()) >= ENOUGH_WORDS]
 
 
 def samples(pages: int) -> list[Sample]:
@@ -84,7 +88,7 @@ def samples(pages: int) -> list[Sample]:
         out.append(Sample(damage.row, page.group, len(truth), raw - fixed.errors, False))
         if i % 30 == 0:
             log.info("%d av %d lästa sidor", i, len(readings.pages))
-    for i, text in enumerate([*sorted({p.truth for p in readings.pages}), *council_windows()]):
+    for i, text in enumerate([*sorted({p.truth for p in readings.pages}), *clean_windows()]):
         truth = words(text)
         changed = error_rate(words(normalise_text(text, vocabulary, judge=everything)), truth)
         damage = assess(text, vocabulary)

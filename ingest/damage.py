@@ -21,7 +21,8 @@ from typing import Any
 
 from ingest.vocabulary import Vocabulary
 
-WORD = re.compile(r"[^\W\d_]{2,}")
+WORD = re.compile(r"[^\W\d]{2,}")
+"""A word: two letters or more, GOCR's ``_`` for a letter it could not read among them."""
 SWEDISH_LETTER = re.compile(r"[åäöÅÄÖ]")
 MARKED = re.compile(r"[^\W\d_][\d_\[\]{}|\\<>^~@#]|[\d_\[\]{}|\\<>^~@#][^\W\d_]")
 """A letter beside a digit or a mark that does not belong inside a word."""
