@@ -20,9 +20,10 @@ from pathlib import Path
 MAX_COST = 9.0
 """Rules rarer than this (P < 0.0001) are left out: they make candidates, not corrections."""
 SMOOTHED = "åäö"
-"""Letters whose unseen readings (one or two characters) keep a small probability (add-one
-smoothing): an English model reads them as almost anything, more ways than a sample shows."""
-OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789&<:;,.'"
+"""Letters whose unseen readings (one or two characters, another Swedish letter among them:
+Ocrad reads å as ä in one font) keep a small probability (add-one smoothing): an English
+model reads them as almost anything, more ways than a sample shows."""
+OCR_ALPHABET = "abcdefghijklmnopqrstuvwxyzåäöé0123456789&<:;,.'"
 MARKS = "?!|/\\()[]{}$€%+*_"
 """What else OCR leaves inside a word (``h?ilsning``, ``l[mna``, ``s)'ftet``): in the fallback
 only."""

@@ -205,6 +205,8 @@ def test_a_foreign_mark_and_gocrs_unread_glyph_are_read_as_swedish(swedish: Voca
     assert Repairer(swedish).repair_line(line) == (
         "Beslutet gäller också för uppehållstillstånd och också för arbetstillstånd"
     )
+    # One Swedish letter read as another (Ocrad: ä for å), seen in no sample or not.
+    assert Repairer(swedish).repair_line("Det ingär ocksä") == "Det ingår också"
 
 
 def test_a_line_read_without_spaces_is_left_as_it_is(swedish: Vocabulary) -> None:
