@@ -112,26 +112,25 @@ def clean_changes(paths: Sequence[Path]) -> tuple[int, int]:
     """Words in clean files, and how many of them repair changed; each file is repaired with
     the other files' words beside Swedish, never its own."""
     texts = {path: path.read_text(encoding="utf-8") for path in paths}
-    total = changed = 0
-    for path, text in texts.items():
-        vocabulary = Vocabulary.from_texts([t for p, t in texts.items() if p != path])
-        before = normalise_text(text, vocabulary, judge=_nothing_damaged).split()
-        after = normalise_text(text, vocabulary).split()
-        total += len(before)
-        changed += Levenshtein.distance(before, after)
-    return total, changed
+    counts = [
+        _changes(text, Vocabulary.from_texts([t for p, t in texts.items() if p != path]))
+        for path, text in texts.items()
+    ]
+    return sum(n for n, _ in counts), sum(c for _, c in counts)
 
 
 def prose_changes(texts: Sequence[str]) -> tuple[int, int]:
     """Words in clean texts, and how many of them repair with the Swedish list changed."""
     vocabulary = Vocabulary()
-    total = changed = 0
-    for text in texts:
-        before = normalise_text(text, vocabulary, judge=_nothing_damaged).split()
-        after = normalise_text(text, vocabulary).split()
-        total += len(before)
-        changed += Levenshtein.distance(before, after)
-    return total, changed
+    counts = [_changes(text, vocabulary) for text in texts]
+    return sum(n for n, _ in counts), sum(c for _, c in counts)
+
+
+def _changes(text: str, vocabulary: Vocabulary) -> tuple[int, int]:
+    """The words of ``text`` normalised without repair, and how many the repair changes."""
+    before = normalise_text(text, vocabulary, judge=_nothing_damaged).split()
+    after = normalise_text(text, vocabulary).split()
+    return len(before), Levenshtein.distance(before, after)
 
 
 def _nothing_damaged(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]:

@@ -27,11 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from answer.selector import Linear
 from bench.council_data import DATA as COUNCIL
 from bench.external_data import EXTERNAL, SWEFAQ_FILE, load_swefaq
+from bench.logistic import fit_logistic
 from bench.readings import load
 from bench.wer import error_rate, words
 from ingest.damage import ENOUGH_WORDS, FEATURES, WINDOW, Model, assess
@@ -96,26 +97,8 @@ def samples(pages: int) -> list[Sample]:
     return out
 
 
-def _fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.bool_]) -> dict[str, list[float]]:
-    mean = rows.mean(axis=0)
-    scale = rows.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
-    model.fit((rows - mean) / scale, labels)
-    return {
-        "mean": mean.tolist(),
-        "scale": scale.tolist(),
-        "coef": model.coef_[0].tolist(),
-        "intercept": [float(model.intercept_[0])],
-    }
-
-
-def _logits(
-    fitted: dict[str, list[float]], rows: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    standard = (rows - np.asarray(fitted["mean"])) / np.asarray(fitted["scale"])
-    out: npt.NDArray[np.float64] = standard @ np.asarray(fitted["coef"]) + fitted["intercept"][0]
-    return out
+def _fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.bool_]) -> Linear:
+    return fit_logistic(rows, labels, C, np.ones(len(rows)))
 
 
 def train(data: Sequence[Sample]) -> dict[str, object]:
@@ -124,7 +107,7 @@ def train(data: Sequence[Sample]) -> dict[str, object]:
     groups = [s.group for s in data]
     oof = np.zeros(len(data))
     for fit_idx, score_idx in GroupKFold(n_splits=FOLDS).split(rows, groups=groups):
-        oof[score_idx] = _logits(_fit(rows[fit_idx], labels[fit_idx]), rows[score_idx])
+        oof[score_idx] = _fit(rows[fit_idx], labels[fit_idx]).logits(rows[score_idx])
     gain = np.asarray([s.gain for s in data])
     clean = np.asarray([s.clean for s in data])
     clean_words = sum(s.words for s in data if s.clean)
@@ -142,10 +125,10 @@ def train(data: Sequence[Sample]) -> dict[str, object]:
     fitted = _fit(rows, labels)
     return {
         "features": list(FEATURES),
-        "mean": fitted["mean"],
-        "scale": fitted["scale"],
-        "coef": fitted["coef"],
-        "intercept": fitted["intercept"][0],
+        "mean": fitted.mean.tolist(),
+        "scale": fitted.scale.tolist(),
+        "coef": fitted.coef.tolist(),
+        "intercept": fitted.intercept,
         "threshold": threshold,
         "about": {
             "data": "SweQUAD-MC train prose read by every engine, font and degradation "

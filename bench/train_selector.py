@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from answer.asks import asks
@@ -60,6 +59,7 @@ from bench.council_data import load as load_council
 from bench.council_data import right_answer as right_council
 from bench.external import load_set, open_index
 from bench.external_data import ExternalSet, swequad_train, write_documents
+from bench.logistic import fit_logistic
 from bench.metrics import basename
 from index.search import Searcher
 from index.settings import IndexSettings
@@ -175,29 +175,9 @@ def domain_weights(examples: Sequence[Example]) -> npt.NDArray[np.float64]:
     return np.asarray([total / counts[e.domain] for e in examples], dtype=np.float64)
 
 
-def _fit(
-    rows: npt.NDArray[np.float64],
-    labels: npt.NDArray[np.bool_],
-    c: float,
-    weights: npt.NDArray[np.float64],
-) -> Linear:
-    mean = np.average(rows, axis=0, weights=weights)
-    scale = np.sqrt(np.average((rows - mean) ** 2, axis=0, weights=weights))
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit((rows - mean) / scale, labels, sample_weight=weights)
-    return Linear(
-        features=(),
-        mean=mean,
-        scale=scale,
-        coef=model.coef_[0].astype(np.float64),
-        intercept=float(model.intercept_[0]),
-    )
-
-
 def _sentence_fit(examples: Sequence[Example], weights: Sequence[float], c: float) -> Linear:
     kept = [(e, w) for e, w in zip(examples, weights, strict=True) if e.rows.size]
-    return _fit(
+    return fit_logistic(
         np.vstack([e.rows for e, _ in kept]),
         np.concatenate([e.labels for e, _ in kept]),
         c,
@@ -290,7 +270,7 @@ def answerable_oof(
 ) -> npt.NDArray[np.float64]:
     out = np.zeros(len(rows))
     for fit_idx, score_idx in GroupKFold(n_splits=FOLDS).split(rows, groups=groups):
-        model = _fit(rows[fit_idx], labels[fit_idx], c, weights[fit_idx])
+        model = fit_logistic(rows[fit_idx], labels[fit_idx], c, weights[fit_idx])
         out[score_idx] = model.logits(rows[score_idx])
     return out
 
@@ -384,7 +364,7 @@ def train(work: Path, council: CouncilSet) -> tuple[Selector, dict[str, Any]]:
     answer_c, chosen, points = best
     sentence = _sentence_fit(examples, list(weights), sentence_c)
     # The answerability model is fitted on out-of-fold sentence scores, as it meets them.
-    answerable = _fit(rows, labels, answer_c, weights)
+    answerable = fit_logistic(rows, labels, answer_c, weights)
     selector = Selector(
         sentence=_named(sentence, SENTENCE_FEATURES),
         answerable=_named(answerable, QUESTION_FEATURES),

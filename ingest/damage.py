@@ -74,7 +74,7 @@ class Damage:
 
     @property
     def damaged(self) -> bool:
-        return self.words >= ENOUGH_WORDS and model().damaged(self)
+        return model().damaged(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ class Model:
         return sum(c * x for c, x in zip(self.coef, standard, strict=True)) + self.intercept
 
     def damaged(self, damage: Damage) -> bool:
-        return self.logit(damage) >= self.threshold
+        """Enough words to judge, and the logit at the threshold or above."""
+        return damage.words >= ENOUGH_WORDS and self.logit(damage) >= self.threshold
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
@@ -149,12 +150,8 @@ def damaged_windows(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]
 
 
 def _verdicts(groups: Sequence[str], vocabulary: Vocabulary, chosen: Model) -> list[bool]:
-    def verdict(damage: Damage) -> bool:
-        return damage.words >= ENOUGH_WORDS and chosen.damaged(damage)
-
-    whole = verdict(assess("\n".join(groups), vocabulary))
-    out = []
-    for group in groups:
-        damage = assess(group, vocabulary)
-        out.append(verdict(damage) if damage.words >= ENOUGH_WORDS else whole)
-    return out
+    damages = [assess(group, vocabulary) for group in groups]
+    if all(d.words >= ENOUGH_WORDS for d in damages):
+        return [chosen.damaged(d) for d in damages]
+    whole = chosen.damaged(assess("\n".join(groups), vocabulary))
+    return [chosen.damaged(d) if d.words >= ENOUGH_WORDS else whole for d in damages]

@@ -36,13 +36,9 @@ def test_a_page_read_as_next_to_nothing_is_unreadable() -> None:
 
 
 def test_the_channel_learns_the_confusions_the_readings_show() -> None:
-    channel = channel_of([_reading("tesseract-eng", _lost_marks(PRINTED))] * 3)
+    channel = repair_loo.channel_from([_reading("tesseract-eng", _lost_marks(PRINTED))] * 3)
     assert "ä" in dict(channel.rules["a"])
     assert "ö" in dict(channel.rules["o"])
-
-
-def channel_of(readings: Sequence[Reading]) -> Channel:
-    return repair_loo.channel_from(readings)
 
 
 def test_each_group_is_repaired_by_a_channel_that_never_saw_it(
