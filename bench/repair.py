@@ -2,8 +2,9 @@
 the hand-checked damage pairs, words changed in clean text, unseen text OCR'd with the English
 model, and speed.
 
-The repair is measured as ingestion meets a new scan: with wordfreq's Swedish list alone (the
-headline), and, apart, with the words of the *other* clean documents as well (those indexed
+The repair is measured as ingestion meets a new scan: with Swedish alone, no corpus words
+(wordfreq's list and the shipped word pairs of other prose, ``ingest.bigrams``: the headline),
+and, apart, with the words of the *other* clean documents as well (those indexed
 before it). The clean twin, the text the WER is scored against, is never in the lexicon; a clean
 file is checked with a lexicon that does not hold its own words."""
 
@@ -170,7 +171,8 @@ def markdown(results: RepairResults) -> list[str]:
         f"Lines {DAMAGED_LINES[0]}–{DAMAGED_LINES[1]} of `{DAMAGED}` against their clean twin, "
         f"lines {TWIN_LINES[0]}–{TWIN_LINES[1]} of `{TWIN}` ({first.words} words), and the "
         "hand-checked damage pairs (`ocr_pairs_dev.tsv`), repaired as ingestion meets a new "
-        "scan: with wordfreq's Swedish list alone, and with the words of the other clean "
+        "scan: with Swedish alone (wordfreq's list and the shipped word pairs of other prose, no "
+        "corpus words), and with the words of the other clean "
         "documents as well (never the twin's). *Unrelated* counts the errors that are no "
         "misreading of their word (inserted, dropped, or too unlike it): layout, but also "
         "damage too heavy to recognise, so it is not a floor.",

@@ -4,7 +4,8 @@ The channel (``ingest.channel``: which OCR readings stand for which Swedish lett
 damage judge (``ingest.damage``, ``bench.train_damage``) are learned from SweQUAD-MC *train*
 prose read in every reading style but the held-out group's (``bench.readings``; the channel
 from readable pages only) and scored on *dev* prose read in the held-out group's
-styles: the repair with wordfreq's Swedish list alone (no corpus words), WER against what was
+styles: the repair with Swedish alone (wordfreq's list and the shipped word pairs of
+``ingest.bigrams``, which hold no dev prose; no corpus words), WER against what was
 printed. A page an engine could hardly read (``bench.readings.READABLE``) leaves nothing to
 repair; such pages are counted apart and left out of the cut.
 
@@ -115,7 +116,9 @@ def markdown(
         f"SweQUAD-MC dev prose, {dev_pages} pages per font × degradation, read by each engine; "
         "each engine × font family repaired by a channel and a damage judge learned from "
         f"train prose ({train_pages} pages per font × degradation) read by every *other* group, "
-        f"with wordfreq's Swedish list alone. Pages with more than {READABLE:.0%} of their words "
+        "with wordfreq's Swedish list and the shipped word pairs (``ingest.bigrams``: train "
+        "prose, SweFAQ's answers, the invented council documents; no dev prose). Pages with "
+        f"more than {READABLE:.0%} of their words "
         "wrong are unreadable and left out. The last column repairs with the channel and judge "
         "`ingest` ships (learned from every group, so not held out).",
         "",

@@ -35,6 +35,7 @@ from bench.external_data import EXTERNAL, SWEFAQ_FILE, load_swefaq
 from bench.logistic import fit_logistic
 from bench.readings import load
 from bench.wer import error_rate, words
+from ingest.bigrams import Bigrams
 from ingest.damage import ENOUGH_WORDS, FEATURES, WINDOW, Model, assess
 from ingest.normalise import normalise_text
 from ingest.vocabulary import Vocabulary
@@ -79,7 +80,8 @@ def clean_windows() -> list[str]:
 
 def samples(pages: int) -> list[Sample]:
     readings = load("train", pages)
-    vocabulary = Vocabulary()
+    # Without the shipped word pairs: they hold the very prose these pages print.
+    vocabulary = Vocabulary(background=Bigrams())
     out = []
     for i, page in enumerate(readings.pages):
         truth = words(page.truth)

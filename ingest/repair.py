@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -76,16 +76,10 @@ class Part(NamedTuple):
 
 
 class Context(NamedTuple):
-    """The words around a word, and the words that followed the one before and came before
-    the one after it in the clean documents."""
+    """The words around a word."""
 
     previous: str
     following: str
-    after: Mapping[str, int]
-    before: Mapping[str, int]
-
-
-EMPTY: Mapping[str, int] = {}
 
 
 class Reading(NamedTuple):
@@ -214,12 +208,7 @@ class Repairer:
         lower = word.lower()
         own = self.vocabulary.cost(lower) if PLAIN_WORD.match(lower) else None
         following = following.lower()
-        context = Context(
-            previous,
-            following,
-            self.vocabulary.followers(previous) if previous else EMPTY,
-            self.vocabulary.leaders(following) if following else EMPTY,
-        )
+        context = Context(previous, following)
         if own is not None:
             own -= self._context(context, lower)
         best, best_score = word, own if own is not None else math.inf
@@ -228,7 +217,7 @@ class Repairer:
             candidate = reading.word
             score = self._channel_cost(reading)
             score += sum(map(self.vocabulary.cost_or_inf, candidate.split(" ")))
-            if context.after or context.before:
+            if previous or following:
                 score -= self._context(context, candidate)
             if score < best_score:
                 best, best_score, chosen = candidate, score, reading
@@ -247,13 +236,12 @@ class Repairer:
     def _context(self, context: Context, candidate: str) -> float:
         """What the words around make a reading likelier by (nats, at most ``bigram_bonus``
         a side)."""
-        key = self.vocabulary.key
         first, _, rest = candidate.partition(" ")
         last = rest.rsplit(" ", 1)[-1] if rest else first
         bonus = 0.0
-        if key(first) in context.after:
+        if context.previous:
             bonus += self._association(context.previous, first)
-        if key(last) in context.before:
+        if context.following:
             bonus += self._association(last, context.following)
         return bonus
 

@@ -1,16 +1,17 @@
 """Which Swedish words exist and how likely each is: wordfreq's Swedish list, compounds made of
 its words (``utskrivnings|processen``), and the words and word pairs of clean documents already
-indexed (names, abbreviations and the phrasing of council documents)."""
+indexed (names, abbreviations and the phrasing of council documents); which word follows which
+also from the shipped pairs of other Swedish prose (``ingest.bigrams``)."""
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ingest.bigrams import NUMBER, Bigrams, shipped, tokens
 from ingest.lexicon import MIN_FREQUENCY, frequencies
 
 COMMON = 1e-5
@@ -54,19 +55,17 @@ ENDINGS = (
     "aste",
 )
 """Inflectional endings, for telling an unlisted form of a known word from damage."""
-WORD = re.compile(r"[^\W\d_]+|\d+")
-NUMBER = "<tal>"
-_NONE: Counter[str] = Counter()
-"""Every number, as one word: ``år <tal>``, ``<tal> kronor``."""
 
 
 @dataclass(slots=True)
 class Vocabulary:
     frequency: dict[str, float] = field(default_factory=frequencies)
     seen: Counter[str] = field(default_factory=Counter)
-    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
-    _after: dict[str, Counter[str]] = field(default_factory=dict)
-    _before: dict[str, Counter[str]] = field(default_factory=dict)
+    """The words of the clean documents, with how often."""
+    pairs: Bigrams = field(default_factory=Bigrams)
+    """The word pairs of the clean documents."""
+    background: Bigrams = field(default_factory=shipped)
+    """Word pairs of other Swedish prose, counted beside the documents' own."""
     _total: int = 0
     _costs: dict[str, float | None] = field(default_factory=dict)
     _prefixes: set[str] = field(default_factory=set)
@@ -82,12 +81,9 @@ class Vocabulary:
 
     def add_texts(self, texts: Iterable[str]) -> None:
         for text in texts:
-            words = [NUMBER if w[0].isdigit() else w.lower() for w in WORD.findall(text)]
+            words = tokens(text)
             self.seen.update(words)
-            for first, second in itertools.pairwise(words):
-                self.pairs[first, second] += 1
-                self._after.setdefault(first, Counter())[second] += 1
-                self._before.setdefault(second, Counter())[first] += 1
+            self.pairs.add(words)
             self._total += len(words)
             if self._prefixes:
                 self._add_prefixes(words)
@@ -153,30 +149,28 @@ class Vocabulary:
         return self.frequency.get(word, 0.0) >= COMMON or self.seen[word] >= 3
 
     def pair_count(self, previous: str, word: str) -> int:
-        return self.pairs[self.key(previous), self.key(word)]
+        """How often ``word`` followed ``previous``, in the documents and the other prose."""
+        first, second = self.key(previous), self.key(word)
+        return self.pairs.count(first, second) + self.background.count(first, second)
 
     @staticmethod
     def key(word: str) -> str:
         """How the pair counts know a word (every number as one)."""
         return NUMBER if word[:1].isdigit() else word
 
-    def followers(self, word: str) -> Counter[str]:
-        """The words that followed ``word`` in the clean documents, with how often."""
-        return self._after.get(self.key(word), _NONE)
-
-    def leaders(self, word: str) -> Counter[str]:
-        """The words that came before ``word`` in the clean documents, with how often."""
-        return self._before.get(self.key(word), _NONE)
-
     def association(self, previous: str, word: str, weight: float) -> float:
-        """ln P(word | previous) / P(word), with the clean documents' pair counts mixed into
-        the word's own probability (``weight`` for the pairs): how much likelier ``word`` is
-        after ``previous`` (``Stockholms län``) than anywhere; 0 for a pair never seen."""
+        """ln P(word | previous) / P(word), with the pair counts (documents and other prose
+        together) mixed into the word's own probability (``weight`` for the pairs): how much
+        likelier ``word`` is after ``previous`` (``Stockholms län``) than anywhere; 0 for a
+        pair never seen."""
         together = self.pair_count(previous, word)
-        cost = self.cost(word)
-        if not together or cost is None:
+        if not together:
             return 0.0
-        first = self.seen[self.key(previous)]
+        cost = self.cost(word)
+        if cost is None:
+            return 0.0
+        key = self.key(previous)
+        first = self.pairs.firsts[key] + self.background.firsts[key]
         return math.log(1 - weight + weight * together / first * math.exp(cost))
 
     def cost_or_inf(self, word: str) -> float:

@@ -1,6 +1,7 @@
 """OCR repair of Swedish: numbers, the lexicon with compounds, the damage score, the corrector,
 and the damaged sample scan answered in correct Swedish."""
 
+import gzip
 import json
 import math
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.adapt import adapted_costs
+from ingest.bigrams import Bigrams
 from ingest.channel import Channel
 from ingest.damage import assess
 from ingest.normalise import normalise_text
@@ -137,8 +139,21 @@ def test_words_split_run_together_or_joined_by_marks_are_repaired_by_part() -> N
 def test_the_documents_word_pairs_choose_between_readings() -> None:
     documents = Vocabulary.from_texts(["Kommunerna i Stockholms län har kommit överens."] * 3)
     assert Repairer(documents).repair_line("i Stockholms l6n.") == "i Stockholms län."
-    # Swedish alone knows no pair: 6 is most often ö, and lön a common word.
-    assert Repairer(Vocabulary()).repair_line("i Stockholms l6n.") == "i Stockholms lön."
+    # No pair known: 6 is most often ö, and lön a common word.
+    alone = Vocabulary(background=Bigrams())
+    assert Repairer(alone).repair_line("i Stockholms l6n.") == "i Stockholms lön."
+
+
+def test_word_pairs_of_other_prose_choose_before_any_document_is_indexed(tmp_path: Path) -> None:
+    prose = Bigrams.from_texts(["Kommunerna i Västra Götalands län och i Stockholms län."] * 2)
+    saved = tmp_path / "bigrams.tsv.gz"
+    prose.save(saved)
+    background = Bigrams.read(gzip.decompress(saved.read_bytes()).decode("utf-8"))
+    assert background.count("stockholms", "län") == 2 and background.firsts["län"] == 2
+    swedish = Vocabulary(background=background)
+    assert Repairer(swedish).repair_line("i Stockholms l6n.") == "i Stockholms län."
+    assert not swedish.seen  # the pairs weigh readings; they are no document's words
+    assert Vocabulary().pair_count("ansvar", "för") > 0  # the shipped pairs
 
 
 def test_no_confusion_is_free_when_both_cases_are_counted() -> None:
