@@ -27,7 +27,7 @@ from ingest.vocabulary import Vocabulary
 
 log = logging.getLogger("bench.repair")
 
-SWEDISH_ALONE = "Swedish list alone"
+SWEDISH_ALONE = "Swedish alone (list and shipped word pairs)"
 WITH_OTHERS = "Swedish + the other clean documents"
 DAMAGED_LINES = (135, 1073)
 TWIN_LINES = (944, 1949)
