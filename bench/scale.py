@@ -86,6 +86,7 @@ def measure_point(
         add_s=written["add_s"],
         disk_mb=disk_mb(index),
         measured=Measurement.from_json(measured),
+        bm25_s=written.get("bm25_s", 0.0),
     )
     (out / f"scale-point-{n}.json").write_text(json.dumps(asdict(point)), encoding="utf-8")
     return point

@@ -31,6 +31,9 @@ class ScalePoint:
     """Of which in ``PassageStore.add`` (LlamaIndex's ChromaVectorStore, Chroma's HNSW)."""
     disk_mb: float
     measured: Measurement
+    bm25_s: float = 0.0
+    """Building BM25 over the written passages and saving it beside the store, as an
+    ingestion run ends (the chat then loads it: ``open s``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +114,8 @@ def markdown(result: ScaleResult) -> str:
         "embedding, `hybrid+embed` as the app calls it. RSS is the process after opening "
         "the searcher and running every query.",
         "",
-        "| N | " + " | ".join(MODES) + " | RSS MB | disk MB | open s | write s |",
-        "|---:|" + "---:|" * (len(MODES) + 4),
+        "| N | " + " | ".join(MODES) + " | RSS MB | disk MB | open s | write s | BM25 save s |",
+        "|---:|" + "---:|" * (len(MODES) + 5),
     ]
     for p in result.points:
         m = p.measured
@@ -123,7 +126,8 @@ def markdown(result: ScaleResult) -> str:
         lines.append(
             f"| {p.n:,} | "
             + " | ".join(cells)
-            + f" | {m.rss_mb:.0f} | {p.disk_mb:.0f} | {m.open_s:.1f} | {p.write_s:.1f} |"
+            + f" | {m.rss_mb:.0f} | {p.disk_mb:.0f} | {m.open_s:.1f} | {p.write_s:.1f} "
+            f"| {p.bm25_s:.1f} |"
         )
     lines += (
         _memory_lines(result) + _cpu_lines(result) + _growth_lines(result) + _target_lines(result)

@@ -7,8 +7,10 @@ does ends the run.
 
 Crash safety: a run killed while writing a file's passages leaves the file incomplete (each
 passage records how many its file has), and the next run removes it before anything else
-(``PassageStore.remove_incomplete``) and reads it again. BM25 is rebuilt from Chroma's
-passages whenever a searcher opens, so the two cannot disagree.
+(``PassageStore.remove_incomplete``) and reads it again. BM25 is saved beside the store for
+exactly the passages Chroma holds (``index.lexical_store``): a run ends by saving it, so the
+chat that opens the index next loads it instead of building it; one that does not match the
+store is never used.
 
 Files gone from an indexed folder keep their passages unless ``prune`` is asked for
 (``python -m ingest --prune``).
@@ -28,7 +30,7 @@ from llama_index.core.embeddings import BaseEmbedding
 
 from index.embed import open_embedder
 from index.readahead import ReadAhead
-from index.search import build_signature, embedding_text
+from index.search import build_signature, embedding_text, lexical_of
 from index.settings import IndexSettings
 from index.store import PassageStore
 from ingest.errors import IngestError
@@ -191,6 +193,7 @@ def index_paths(
         if reader.ahead is not None:
             reader.ahead.close()
     report.removed += _forget_vanished(paths, known, store, prune)
+    lexical_of(store.all(), settings.path)  # saved for the next process that opens the index
     report.passages = store.count()
     report.seconds = time.perf_counter() - started
     return report

@@ -10,11 +10,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-)
 
 FACETS = ("municipality", "committee", "doc_type")
 """Metadata a user filters on by value."""
@@ -67,24 +62,6 @@ class Filters:
         low = day_number(self.date_from) if self.date_from else None
         high = day_number(self.date_to) if self.date_to else None
         return (low is None or day >= low) and (high is None or day <= high)
-
-    def to_metadata_filters(self) -> MetadataFilters | None:
-        """The same test for Chroma, through LlamaIndex's filters (``where`` in Chroma)."""
-        found: list[MetadataFilter | MetadataFilters] = [
-            MetadataFilter(key=key, value=value, operator=FilterOperator.EQ)
-            for key, value in self.values().items()
-        ]
-        if self.date_from is not None:
-            found.append(
-                MetadataFilter(
-                    key=DAY, value=day_number(self.date_from), operator=FilterOperator.GTE
-                )
-            )
-        if self.date_to is not None:
-            found.append(
-                MetadataFilter(key=DAY, value=day_number(self.date_to), operator=FilterOperator.LTE)
-            )
-        return MetadataFilters(filters=found) if found else None
 
     def describe(self) -> str:
         """In Swedish, for a notice: ``kommittén Socialnämnden, från 2020-01-01``."""

@@ -6,6 +6,7 @@ import logging
 import re
 from array import array
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -95,11 +96,42 @@ class LexicalIndex:
     that only the 4-grams find (a damaged scan) still ranks.
     """
 
+    FIELDS = ("main", "folded", "grams")
+
     def __init__(self, texts: Sequence[str]) -> None:
         self.size = len(texts)
         self._main = _bm25(tokens(t) for t in texts)
         self._folded = _bm25(folded_tokens(t) for t in texts)
         self._grams = _bm25(char_grams(t) for t in texts)
+
+    def save(self, folder: Path) -> None:
+        """Each field's BM25 arrays and vocabulary in a folder of its own (bm25s' format)."""
+        for name, model in zip(self.FIELDS, self._models(), strict=True):
+            if model is not None:
+                model.save(str(folder / name), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        """A saved index, its arrays memory-mapped (read from disk as queries touch them);
+        ``size``: the passages it covers."""
+        index = cls.__new__(cls)
+        index.size = size
+        models = [
+            bm25s.BM25.load(str(folder / name), mmap=True, show_progress=False)
+            if (folder / name).is_dir()
+            else None
+            for name in cls.FIELDS
+        ]
+        index._main, index._folded, index._grams = models
+        return index
+
+    @property
+    def mapped(self) -> bool:
+        """Read from a saved index (its arrays memory-mapped), not built in this process."""
+        return any(isinstance(m.scores["data"], np.memmap) for m in self._models() if m)
+
+    def _models(self) -> tuple[bm25s.BM25 | None, ...]:
+        return (self._main, self._folded, self._grams)
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         if self.size == 0:

@@ -1,11 +1,10 @@
-"""Filters on passage metadata: one test for the BM25 side, the same one for Chroma."""
+"""Filters on passage metadata: one test, on the columns, for both sides of the search."""
 
 import datetime as dt
 from typing import Any
 
 import numpy as np
 import pytest
-from llama_index.core.vector_stores.types import FilterOperator
 
 from index.filters import (
     DAY,
@@ -31,20 +30,6 @@ def test_values_and_dates_admit_only_matching_passages() -> None:
     assert since_2020.admits(ELDERLY) and not since_2020.admits(SOCIAL)
     assert not since_2020.admits(UNDATED)  # no date: cannot be shown to be in the period
     assert Filters().admits(UNDATED) and Filters().is_empty
-
-
-def test_chroma_gets_the_same_test_as_metadata_filters() -> None:
-    chosen = Filters(
-        committee="Äldrenämnden", date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31)
-    ).to_metadata_filters()
-    assert chosen is not None
-    found = {(f.key, f.operator, f.value) for f in chosen.filters}  # type: ignore[union-attr]
-    assert found == {
-        ("committee", FilterOperator.EQ, "Äldrenämnden"),
-        (DAY, FilterOperator.GTE, 20220101),
-        (DAY, FilterOperator.LTE, 20221231),
-    }
-    assert Filters().to_metadata_filters() is None
 
 
 def test_dates_are_read_as_people_write_them() -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import search
 from index.build import index_paths
+from index.filters import Filters
 from index.named import named_municipalities
 from index.search import SENTENCE_WEIGHT, Searcher
 from index.settings import IndexSettings
@@ -94,3 +96,17 @@ def test_a_candidate_that_answers_in_one_sentence_gains(searcher: Searcher) -> N
     ranked = searcher._by_sentence(question, fused)
     assert [i for i, _ in ranked] == [ids["bibliotek.txt"], ids["skolskjuts.txt"]]
     assert ranked[0][1] == pytest.approx(0.85 + SENTENCE_WEIGHT)
+
+
+def test_a_filtered_dense_search_keeps_only_admitted_passages_either_way(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = Filters(committee="Socialnämnden")
+    question = "Vem betalar för en utskrivningsklar patient?"
+    wide = searcher.search(question, mode="dense", filters=chosen)  # the nearest of all, kept
+    monkeypatch.setattr(search, "WIDE", 0)  # as for a filter admitting few: among their ids
+    among = searcher.search(question, mode="dense", filters=chosen)
+    assert [h.id for h in wide] == [h.id for h in among] and len(wide) == 2
+    assert {h.committee for h in wide} == {"Socialnämnden"}
+    assert [h.score for h in wide] == pytest.approx([h.score for h in among])
+    assert searcher.search(question, mode="dense", filters=Filters(committee="Ingen")) == []
