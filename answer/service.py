@@ -11,6 +11,7 @@ from answer.followup import resolve, resolve_all
 from answer.generate import Draft, GeneratedAnswer, generate
 from answer.llm import LlmSettings
 from answer.records import Answer
+from index import snapshot
 from index.build import IndexReport, Progress, index_paths
 from index.catalog import DocumentInfo, catalog
 from index.filters import Facets, Filters
@@ -39,6 +40,7 @@ class Assistant:
 
     def documents(self) -> list[DocumentInfo]:
         """The indexed documents with their metadata, pages, OCR share and damage."""
+        self.searcher.follow()
         return catalog(self.searcher.passages, Vocabulary())
 
     def add(self, paths: Sequence[Path], progress: Progress | None = None) -> IndexReport:
@@ -51,7 +53,10 @@ class Assistant:
 
     def remove(self, source: str) -> int:
         """Take a document's passages out of the index; the number removed."""
-        removed = self.searcher.store.remove(source)
+        if self.settings is None:
+            raise RuntimeError("the assistant was not opened from index settings")
+        with snapshot.writing(self.settings.path, self.searcher.store):
+            removed = self.searcher.store.remove(source)
         self.searcher.refresh()
         return removed
 
@@ -60,6 +65,7 @@ class Assistant:
         return self.searcher.passage_count == 0
 
     def facets(self) -> Facets:
+        self.searcher.follow()
         return self.searcher.facets()
 
     def ask(
@@ -72,6 +78,7 @@ class Assistant:
         """The extractive answer to ``question`` from the passages the filters admit;
         ``earlier`` are the conversation's questions before it, oldest first, for reading a
         follow-up."""
+        self.searcher.follow()  # documents another process added or removed since
         question = question[:MAX_QUESTION]
         resolved = resolve(question, resolve_all([e[:MAX_QUESTION] for e in earlier]))
         hits = self.searcher.search(resolved, top_k=max(top_k, 1), filters=filters)

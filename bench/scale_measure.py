@@ -37,9 +37,10 @@ from pydantic import PrivateAttr
 
 from bench import scale_corpus
 from bench.scale_profile import PROFILED, PROFILED_OPEN, profiled, search_all
+from index import snapshot
 from index.embed import open_embedder
 from index.filters import Filters
-from index.search import DEPTH, Mode, Searcher, build_signature, lexical_of
+from index.search import DEPTH, Mode, Searcher, build_signature
 from index.settings import IndexSettings
 from index.store import IndexMismatch, PassageStore, StoredPassage
 
@@ -255,8 +256,8 @@ def write(base: Path, index: Path, n: int, seed: int) -> dict[str, float]:
     )
     write_s = time.perf_counter() - started
     started = time.perf_counter()
-    # As an ingestion run ends: BM25 built and saved beside the store, for the chat to load.
-    lexical_of(PassageStore.open(IndexSettings(path=index), build).all(), index)
+    # As an ingestion run ends: the snapshot (passages and BM25) saved, for the chat to load.
+    snapshot.publish(index, PassageStore.open(IndexSettings(path=index), build))
     bm25_s = time.perf_counter() - started
     rss, peak = memory_mb()
     return {

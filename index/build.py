@@ -7,10 +7,9 @@ does ends the run.
 
 Crash safety: a run killed while writing a file's passages leaves the file incomplete (each
 passage records how many its file has), and the next run removes it before anything else
-(``PassageStore.remove_incomplete``) and reads it again. BM25 is saved beside the store for
-exactly the passages Chroma holds (``index.lexical_store``): a run ends by saving it, so the
-chat that opens the index next loads it instead of building it; one that does not match the
-store is never used.
+(``PassageStore.remove_incomplete``) and reads it again. One run writes at a time, and a run
+that changes the store ends by saving a snapshot of it (passages and BM25, ``index.snapshot``)
+that a running chat takes up at its next question and a new one opens from.
 
 Files gone from an indexed folder keep their passages unless ``prune`` is asked for
 (``python -m ingest --prune``).
@@ -28,9 +27,10 @@ from typing import Protocol
 
 from llama_index.core.embeddings import BaseEmbedding
 
+from index import snapshot
 from index.embed import open_embedder
 from index.readahead import ReadAhead
-from index.search import build_signature, embedding_text, lexical_of
+from index.search import build_signature, embedding_text
 from index.settings import IndexSettings
 from index.store import PassageStore
 from ingest.errors import IngestError
@@ -180,20 +180,20 @@ def index_paths(
     report = IndexReport()
     for failure in failed:
         _fail(report, failure.path, failure.error)
-    report.removed += sum(store.remove_incomplete().values())
-    known = store.sources()
-    reader = Reader(store, embedder, ocr, progress, limits)
-    if workers > 1 and len(files) > 1:
-        reader.ahead = ReadAhead(
-            files, workers, ocr, limits, lambda path: not _unchanged(path, known, limits)
-        )
-    try:
-        _index_files(files, known, reader, report)
-    finally:
-        if reader.ahead is not None:
-            reader.ahead.close()
-    report.removed += _forget_vanished(paths, known, store, prune)
-    lexical_of(store.all(), settings.path)  # saved for the next process that opens the index
+    with snapshot.writing(settings.path, store):
+        report.removed += sum(store.remove_incomplete().values())
+        known = store.sources()
+        reader = Reader(store, embedder, ocr, progress, limits)
+        if workers > 1 and len(files) > 1:
+            reader.ahead = ReadAhead(
+                files, workers, ocr, limits, lambda path: not _unchanged(path, known, limits)
+            )
+        try:
+            _index_files(files, known, reader, report)
+        finally:
+            if reader.ahead is not None:
+                reader.ahead.close()
+        report.removed += _forget_vanished(paths, known, store, prune)
     report.passages = store.count()
     report.seconds = time.perf_counter() - started
     return report

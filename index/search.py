@@ -6,18 +6,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from llama_index.core.embeddings import BaseEmbedding
 
+from index import snapshot
 from index.embed import open_embedder
 from index.filters import Columns, Facets, Filters
 from index.fuse import convex_combination, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
-from index.lexical_store import open_lexical
 from index.named import named_municipalities
 from index.records import Hit
 from index.rerank import DEPTH as RERANK_DEPTH
@@ -66,22 +65,6 @@ def embedding_text(title: str | None, section: str | None, text: str) -> str:
     return f"{head}\n{text}" if head else text
 
 
-def lexical_text(stored: StoredPassage) -> str:
-    """What BM25 sees of a passage: its item heading, its section heading and its text, and
-    for repaired OCR text the words as they stood too."""
-    raw = f"\n{stored.get('raw_text') or ''}" if stored.get("repaired") else ""
-    return f"{stored.get('title') or ''}\n{stored.get('section') or ''}\n{stored.text}{raw}"
-
-
-def lexical_of(passages: Sequence[StoredPassage], root: Path | None) -> LexicalIndex:
-    """BM25 over the passages: saved beside the store in ``root`` (loaded when it matches),
-    or, without a folder, built in memory."""
-    texts = [lexical_text(p) for p in passages]
-    if root is None:
-        return LexicalIndex(texts)
-    return open_lexical(root, [p.id for p in passages], texts)
-
-
 @dataclass(slots=True)
 class Searcher:
     store: PassageStore
@@ -97,8 +80,10 @@ class Searcher:
     """The convex fusion's weight of each side (``python -m bench.sweep`` tries others)."""
     sentence_weight: float = SENTENCE_WEIGHT
     """The sentence match's weight after convex fusion (0: none)."""
-    root: Path | None = None
-    """The index folder, where BM25 is saved beside the store (``index.lexical_store``)."""
+    settings: IndexSettings | None = None
+    """Where the index is: its snapshot (``index.snapshot``) is read from there."""
+    key: str | None = None
+    """The snapshot held."""
     matcher: SentenceMatcher = field(init=False)
 
     def __post_init__(self) -> None:
@@ -114,26 +99,43 @@ class Searcher:
     def open(cls, settings: IndexSettings) -> Searcher:
         embedder = open_embedder(settings.embedder)
         store = PassageStore.open(settings, build_signature(embedder))
-        passages = store.all()
-        lexical = lexical_of(passages, settings.path)
+        held = snapshot.opened(settings.path, store)
         reranker = open_reranker(settings.reranker)
         return cls(
             store,
             embedder,
-            passages,
-            lexical,
+            held.passages,
+            held.lexical,
             fusion=settings.fusion,
             reranker=reranker,
-            root=settings.path,
+            settings=settings,
+            key=held.key,
         )
 
     def refresh(self) -> None:
-        """Read the passages again after the index changed (documents added or removed)."""
-        passages = self.store.all()
-        lexical = lexical_of(passages, self.root)
-        self.passages, self.lexical = passages, lexical
+        """Read the index again after it changed (documents added or removed, by this process
+        or another)."""
+        if self.settings is None:
+            held = snapshot.build(self.store.all())
+        else:
+            build = build_signature(self.embedder)
+            self.store = PassageStore.open(self.settings, build, fresh=True)
+            held = snapshot.opened(self.settings.path, self.store)
+        self.passages, self.lexical, self.key = held.passages, held.lexical, held.key
         self.matcher.forget()
         self._index_passages()
+
+    def follow(self) -> bool:
+        """Refresh when another process has changed the index since (a new snapshot is
+        current); whether it did. While a writer works there is none, and the passages held
+        stay as they were."""
+        if self.settings is None:
+            return False
+        found = snapshot.current(self.settings.path)
+        if found is None or found[0] == self.key:
+            return False
+        self.refresh()
+        return True
 
     @property
     def passage_count(self) -> int:
@@ -234,6 +236,8 @@ class Searcher:
             if filters is None
             else self._dense_filtered(embedding, filters, depth)
         )
+        # Only passages held: another process may have written the store since they were read.
+        found = [(i, s) for i, s in found if i in self.by_id]
         return [i for i, _ in found], dict(found)
 
     def _dense_filtered(

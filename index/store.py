@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import chromadb
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -65,14 +66,24 @@ class PassageStore:
     def __init__(self, collection: Any) -> None:
         self.collection = collection
         self.vectors = ChromaVectorStore(chroma_collection=collection)
+        self.before_change: Callable[[], None] | None = None
+        """Called before passages are added or removed (``index.snapshot.writing``)."""
 
     @classmethod
     def open(
-        cls, settings: IndexSettings, build: Mapping[str, str], reset_stale: bool = False
+        cls,
+        settings: IndexSettings,
+        build: Mapping[str, str],
+        reset_stale: bool = False,
+        fresh: bool = False,
     ) -> PassageStore:
         """Open (or create) the collection; refuse one built by another embedder or splitter,
-        or with ``reset_stale`` empty it so that it is built again."""
+        or with ``reset_stale`` empty it so that it is built again. ``fresh``: read a folder
+        on local disk anew, as another process may have changed it."""
+        stale = _forget_local(settings) if fresh else None
         client = _client(settings)
+        if stale is not None:
+            stale.stop()
         collection = _collection(client, settings, build)
         built = collection.metadata or {}
         changed = {k: (built.get(k), v) for k, v in build.items() if built.get(k) != v}
@@ -110,6 +121,7 @@ class PassageStore:
     def add(self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]]) -> None:
         """Add every passage of one or more files at once (Chroma may write them in batches;
         each records its file's passage count, so a file cut short is seen as incomplete)."""
+        self._changing()
         totals = Counter(p.source for p in passages)
         nodes: list[BaseNode] = [
             _node(p, e, totals[p.source]) for p, e in zip(passages, embeddings, strict=True)
@@ -122,24 +134,9 @@ class PassageStore:
         them), that hold two versions of the file, or a position twice; they are read again
         on the next run. Passages from before the count was recorded are trusted when their
         positions are distinct. Returns the sources removed, with their passages removed."""
-        versions: dict[str, set[str]] = defaultdict(set)
-        positions: dict[str, list[int]] = defaultdict(list)
-        totals: dict[str, set[int | None]] = defaultdict(set)
-        for _, _, meta in self._rows(["metadatas"]):
-            if not meta:
-                continue
-            source = str(meta["source"])
-            versions[source].add(str(meta.get("file_hash")))
-            positions[source].append(int(meta.get("position", -1)))
-            total = meta.get(COMPLETE)
-            totals[source].add(int(total) if total is not None else None)
-        broken = [
-            source
-            for source in versions
-            if not _whole(versions[source], positions[source], totals[source])
-        ]
+        broken = _broken(meta for _, _, meta in self._rows(["metadatas"]))
         removed: dict[str, int] = {}
-        for source in broken:
+        for source in sorted(broken):
             log.warning("%s: indexeringen avbröts mitt i filen; den läses in igen", source)
             removed[source] = self.remove(source)
         return removed
@@ -148,16 +145,25 @@ class PassageStore:
         got = self.collection.get(where={"source": source}, include=[])
         ids = list(got["ids"])
         if ids:
+            self._changing()
             self.vectors.delete(ref_doc_id=source)
         return len(ids)
 
-    def all(self) -> list[StoredPassage]:
-        """Every passage: what the searcher's BM25 is built from, so BM25 holds exactly the
-        passages Chroma holds."""
-        return [
+    def _changing(self) -> None:
+        if self.before_change is not None:
+            self.before_change()
+
+    def all(self, complete_only: bool = False) -> list[StoredPassage]:
+        """Every passage (``complete_only``: of the files whose passages are all there, one
+        version of each: not those a writer is still writing or was killed writing)."""
+        passages = [
             StoredPassage(id=i, text=t or "", metadata=_slim(m))
             for i, t, m in self._rows(["documents", "metadatas"])
         ]
+        if not complete_only:
+            return passages
+        broken = _broken(p.metadata for p in passages)
+        return [p for p in passages if str(p.metadata.get("source")) not in broken]
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of the passages ``ids`` (those that exist)."""
@@ -204,6 +210,18 @@ def _collection(client: Any, settings: IndexSettings, build: Mapping[str, str]) 
         raise IndexUnavailable(f"Indexet i {settings.describe()} kan inte öppnas: {e}") from e
 
 
+def _forget_local(settings: IndexSettings) -> Any:
+    """Chroma keeps one system a folder in each process, its vector index read into memory
+    once; one that another process has written to since must be read anew. This process's
+    system for the folder is dropped from Chroma's cache (to be stopped by the caller once a
+    new one is open), or None (a server, or none open)."""
+    if settings.chroma_host is not None:
+        return None
+    identifier = str(settings.path)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return SharedSystemClient._identifier_to_system.pop(identifier, None)
+
+
 def _client(settings: IndexSettings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host is not None:
@@ -225,6 +243,23 @@ def _client(settings: IndexSettings) -> Any:
             ) from e
     settings.path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
+
+
+def _broken(metas: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The sources whose passages are not all there, that hold two versions of the file, or
+    a position twice."""
+    versions: dict[str, set[str]] = defaultdict(set)
+    positions: dict[str, list[int]] = defaultdict(list)
+    totals: dict[str, set[int | None]] = defaultdict(set)
+    for meta in metas:
+        if not meta:
+            continue
+        source = str(meta["source"])
+        versions[source].add(str(meta.get("file_hash")))
+        positions[source].append(int(meta.get("position", -1)))
+        total = meta.get(COMPLETE)
+        totals[source].add(int(total) if total is not None else None)
+    return {s for s in versions if not _whole(versions[s], positions[s], totals[s])}
 
 
 def _whole(versions: set[str], positions: list[int], totals: set[int | None]) -> bool:
