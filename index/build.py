@@ -87,6 +87,8 @@ class IndexReport:
     removed: int = 0
     passages: int = 0
     seconds: float = 0.0
+    forgotten: list[str] = field(default_factory=list)
+    """Files gone from the folders indexed whose passages were removed (``prune``)."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -98,6 +100,7 @@ class IndexReport:
             "removed": self.removed,
             "passages": self.passages,
             "seconds": round(self.seconds, 3),
+            "forgotten": self.forgotten,
         }
 
 
@@ -193,7 +196,9 @@ def index_paths(
         finally:
             if reader.ahead is not None:
                 reader.ahead.close()
-        report.removed += _forget_vanished(paths, known, store, prune)
+        forgotten = _forget_vanished(paths, known, store, prune)
+        report.forgotten = list(forgotten)
+        report.removed += sum(forgotten.values())
     report.passages = store.count()
     report.seconds = time.perf_counter() - started
     return report
@@ -236,9 +241,10 @@ def _fail(report: IndexReport, name: str, message: str) -> None:
 
 def _forget_vanished(
     paths: Sequence[Path], known: dict[str, str], store: PassageStore, prune: bool
-) -> int:
+) -> dict[str, int]:
     """Passages of files that were under a folder being indexed and are gone from it now:
-    removed with ``prune``, otherwise kept and counted in a warning."""
+    removed with ``prune`` (each file with the passages removed), otherwise kept and counted
+    in a warning."""
     folders = [p for p in paths if p.is_dir()]
     gone = [
         source
@@ -253,11 +259,11 @@ def _forget_vanished(
             len(gone),
             gone[0],
         )
-        return 0
-    removed = 0
+        return {}
+    removed = {}
     for source in gone:
         log.warning("%s: filen finns inte längre; dess passager tas bort", source)
-        removed += store.remove(source)
+        removed[source] = store.remove(source)
     return removed
 
 

@@ -10,14 +10,18 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 from tqdm import tqdm
 
-from index.build import index_paths
+from index.build import IndexReport, index_paths
 from index.settings import IndexSettings
 from index.store import IndexProblem
+from index.watch import INTERVAL, watch
 from ingest.read import ReadLimits
 
 
@@ -109,6 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="processer som läser filer före inbäddningen (standard 1, $NAMNDSVAR_WORKERS)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="bevaka mapparna: indexera filer som läggs dit och ta bort de som raderas, "
+        "tills programmet avbryts (Ctrl-C)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=INTERVAL,
+        help=f"sekunder mellan titt i bevakade mappar (standard {INTERVAL:g})",
+    )
     args = parser.parse_args(argv)
     workers = args.workers if args.workers is not None else _env_workers()
     if workers is None or workers < 1:
@@ -120,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         limits = ReadLimits.from_env(args.max_bytes, args.max_pages, args.ocr_timeout)
     except ValueError as e:
         parser.error(str(e))
+    if args.watch:
+        return _watch(args.paths or [Path("corpus")], settings, args.interval, args.json)
     progress = BarProgress()
     try:
         report = index_paths(
@@ -147,6 +165,32 @@ def main(argv: list[str] | None = None) -> int:
         for warning in report.warnings:
             print(f"VARNING {warning.error}", file=sys.stderr)
     return 1 if report.failed or report.warnings else 0
+
+
+def _watch(paths: list[Path], settings: IndexSettings, interval: float, as_json: bool) -> int:
+    """``--watch``: index as the folders change, a line for each file, until interrupted."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def report(done: IndexReport) -> None:
+        if as_json:
+            print(json.dumps(done.to_json(), ensure_ascii=False), flush=True)
+            return
+        lines = [f"indexerad: {path}" for path in done.indexed]
+        lines += [f"borttagen: {path}" for path in done.forgotten]
+        lines += [f"misslyckades: {failure.error}" for failure in done.failed]
+        for line in lines:
+            print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}", flush=True)
+
+    print(f"Bevakar {', '.join(map(str, paths))}; avbryt med Ctrl-C", file=sys.stderr)
+    try:
+        watch(paths, settings, report, stop, interval)
+    except KeyboardInterrupt:
+        pass
+    except IndexProblem as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

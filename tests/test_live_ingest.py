@@ -150,3 +150,39 @@ def test_a_run_killed_in_the_middle_loses_nothing_and_the_next_completes(
     assert len(places) == len(set(places))  # nothing twice
     assert store.all(complete_only=True) == passages  # every file whole
     assert {Path(str(s)).name for s, _ in places} == {p.name for p in docs.iterdir()}
+
+
+def test_a_watched_folder_is_indexed_as_files_arrive_and_leave(
+    chat: tuple[Path, Path, subprocess.Popen[str]],
+) -> None:
+    docs, index, process = chat
+    command = [sys.executable, "-m", "ingest", str(docs), "--index", str(index)]
+    watcher = subprocess.Popen(
+        [*command, "--watch", "--interval", "0.3", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
+    assert watcher.stdout is not None
+    try:
+        first = json.loads(watcher.stdout.readline())  # the run it starts with
+        assert first["indexed"] == [] and len(first["skipped"]) == 4
+        write(docs, "simhall")
+        dropped = json.loads(watcher.stdout.readline())
+        arrived = time.time()
+        assert [Path(p).name for p in dropped["indexed"]] == ["simhall.txt"]
+        (docs / "gator.txt").unlink()
+        deleted = json.loads(watcher.stdout.readline())
+        gone = time.time()
+        assert [Path(p).name for p in deleted["forgotten"]] == ["gator.txt"]
+        time.sleep(3.0)
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        assert watcher.wait(timeout=30) == 0
+    rows = answers(process)
+    assert not [r for r in rows if "error" in r]
+    simhall = [r for r in rows if "simhall.txt" in r["files"]]
+    assert simhall and float(simhall[0]["time"]) <= arrived + 10
+    assert not [r for r in rows if float(r["time"]) > gone + 2 and "gator.txt" in r["passages"]]
