@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -29,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
@@ -42,14 +40,9 @@ from index.embed import open_embedder
 from index.filters import Filters
 from index.search import DEPTH, Mode, Searcher, build_signature
 from index.settings import IndexSettings
-from index.store import IndexMismatch, PassageStore, StoredPassage
+from index.store import IndexMismatch, PassageStore
 
 WARM_UP = 3
-CHROMA_GET_LIMIT = 32_766
-"""Chroma 1.5 (SQLite) fails a ``get`` of the metadatas of more passages than this in one
-call ("too many SQL variables"), so ``PassageStore.all`` cannot open a larger index as it is;
-the benchmark then reads them a page at a time (``paged_all``, the fix it suggests)."""
-PAGE = 5000
 FILTER = Filters(committee="Socialnämnden", date_from=dt.date(2018, 1, 1))
 
 
@@ -92,16 +85,17 @@ class Measurement:
     latency: dict[str, Latency]
     load: tuple[float, float]
     """The machine's one-minute load average before and after the queries."""
-    paged_all: bool = False
-    """The index was too large for ``PassageStore.all``; it was read with ``paged_all``."""
     profile_ms: dict[str, dict[str, float]] = field(default_factory=dict)
     """Per mode profiled (hybrid, hybrid+filter): cumulative milliseconds per query in the
     functions of ``PROFILED``."""
     open_profile_s: dict[str, float] = field(default_factory=dict)
+    from_snapshot: bool = False
+    """The searcher opened from the index's saved snapshot (not from Chroma, building BM25)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Measurement:
         data = dict(data)
+        data.pop("paged_all", None)  # (reports from before the index opened from a snapshot)
         latency = {k: Latency(**v) for k, v in data.pop("latency").items()}
         return cls(latency=latency, load=tuple(data.pop("load")), **data)
 
@@ -165,24 +159,8 @@ def measure(
     profile_open: Path | None = None,
 ) -> Measurement:
     """Open the searcher as the app does, time every kind of query, and with ``profile`` run
-    the hybrid queries again under cProfile (``profile_open``: opening too). An index over
-    ``CHROMA_GET_LIMIT`` passages is read with ``paged_all``."""
-    paged = PassageStore.open(settings, {}).count() > CHROMA_GET_LIMIT
-    with patch.object(PassageStore, "all", paged_all) if paged else contextlib.nullcontext():
-        measured = _measure(settings, queries, profile, profile_open)
-    return dataclasses.replace(measured, paged_all=paged)
-
-
-def paged_all(store: PassageStore) -> list[StoredPassage]:
-    """Every passage, as ``PassageStore.all``, read ``PAGE`` at a time."""
-    found: list[StoredPassage] = []
-    for offset in range(0, store.count(), PAGE):
-        got = store.collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
-        found += [
-            StoredPassage(id=i, text=t or "", metadata=m or {})
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
-    return found
+    the hybrid queries again under cProfile (``profile_open``: opening too)."""
+    return _measure(settings, queries, profile, profile_open)
 
 
 def _measure(
@@ -226,6 +204,7 @@ def _measure(
     return Measurement(
         passages=searcher.passage_count,
         open_s=round(open_s, 2),
+        from_snapshot=searcher.lexical.mapped,
         rss_start_mb=round(rss_start, 1),
         rss_open_mb=round(rss_open, 1),
         rss_mb=round(rss, 1),
@@ -257,7 +236,10 @@ def write(base: Path, index: Path, n: int, seed: int) -> dict[str, float]:
     write_s = time.perf_counter() - started
     started = time.perf_counter()
     # As an ingestion run ends: the snapshot (passages and BM25) saved, for the chat to load.
-    snapshot.publish(index, PassageStore.open(IndexSettings(path=index), build))
+    with snapshot.writing(index, PassageStore.open(IndexSettings(path=index), build)):
+        pass  # (no snapshot yet: one is saved as the block ends)
+    if snapshot.current(index) is None:
+        raise RuntimeError(f"{index}: ögonblicksbilden sparades inte (se varningen ovan)")
     bm25_s = time.perf_counter() - started
     rss, peak = memory_mb()
     return {

@@ -32,8 +32,8 @@ class ScalePoint:
     disk_mb: float
     measured: Measurement
     bm25_s: float = 0.0
-    """Building BM25 over the written passages and saving it beside the store, as an
-    ingestion run ends (the chat then loads it: ``open s``)."""
+    """Reading the written passages back and saving the index's snapshot (passages and BM25,
+    ``index.snapshot``), as an ingestion run ends (the chat then loads it: ``open s``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ def markdown(result: ScaleResult) -> str:
         "embedding, `hybrid+embed` as the app calls it. RSS is the process after opening "
         "the searcher and running every query.",
         "",
-        "| N | " + " | ".join(MODES) + " | RSS MB | disk MB | open s | write s | BM25 save s |",
+        "| N | " + " | ".join(MODES) + " | RSS MB | disk MB | open s | write s | snapshot save s |",
         "|---:|" + "---:|" * (len(MODES) + 5),
     ]
     for p in result.points:

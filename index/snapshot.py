@@ -155,6 +155,7 @@ def _save(root: Path, snapshot: Snapshot) -> None:
     target = parent / snapshot.key
     if (target / COVERS).is_file():
         return
+    parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".skrivs-", dir=parent))
     try:
         snapshot.lexical.save(work)

@@ -93,6 +93,8 @@ def test_the_measurement_returns_sane_fields(base: IndexSettings, tmp_path: Path
     assert 0 < measured.rss_open_mb <= measured.peak_mb
     assert measured.rss_trimmed_mb <= measured.rss_mb <= measured.peak_mb
     assert measured.open_s > 0
+    # No snapshot came with the index: the first opening built one; the next loads it.
+    assert not measured.from_snapshot and measure(settings, queries[:2]).from_snapshot
     point = scale_report.ScalePoint(
         n=N, write_s=1.0, add_s=spent, disk_mb=scale.disk_mb(settings.path), measured=measured
     )
