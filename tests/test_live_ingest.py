@@ -56,6 +56,25 @@ def ingest(docs: Path, index: Path, *extra: str) -> subprocess.CompletedProcess[
     return done
 
 
+def started(command: list[str]) -> subprocess.Popen[str]:
+    """A process of the project's, its standard output read line by line."""
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
+    return process
+
+
+def line(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    return process.stdout.readline()
+
+
 @pytest.fixture()
 def chat(tmp_path: Path) -> Iterator[tuple[Path, Path, subprocess.Popen[str]]]:
     docs, index = tmp_path / "handlingar", tmp_path / "index"
@@ -63,25 +82,9 @@ def chat(tmp_path: Path) -> Iterator[tuple[Path, Path, subprocess.Popen[str]]]:
     for name in ("hemtjanst", "skolskjuts", "vatten", "gator"):
         write(docs, name)
     ingest(docs, index)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "tests/chat_loop.py"),
-            str(index),
-            "300",
-            "0.2",
-            *QUESTIONS.values(),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        encoding="utf-8",
-    )
-    assert process.stdout is not None
-    assert "ready" in process.stdout.readline()
+    loop = [str(ROOT / "tests/chat_loop.py"), str(index), "300", "0.2", *QUESTIONS.values()]
+    process = started([sys.executable, *loop])
+    assert "ready" in line(process)
     yield docs, index, process
     process.kill()
     process.wait()
@@ -157,24 +160,16 @@ def test_a_watched_folder_is_indexed_as_files_arrive_and_leave(
 ) -> None:
     docs, index, process = chat
     command = [sys.executable, "-m", "ingest", str(docs), "--index", str(index)]
-    watcher = subprocess.Popen(
-        [*command, "--watch", "--interval", "0.3", "--json"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        encoding="utf-8",
-    )
-    assert watcher.stdout is not None
+    watcher = started([*command, "--watch", "--interval", "0.3", "--json"])
     try:
-        first = json.loads(watcher.stdout.readline())  # the run it starts with
+        first = json.loads(line(watcher))  # the run it starts with
         assert first["indexed"] == [] and len(first["skipped"]) == 4
         write(docs, "simhall")
-        dropped = json.loads(watcher.stdout.readline())
+        dropped = json.loads(line(watcher))
         arrived = time.time()
         assert [Path(p).name for p in dropped["indexed"]] == ["simhall.txt"]
         (docs / "gator.txt").unlink()
-        deleted = json.loads(watcher.stdout.readline())
+        deleted = json.loads(line(watcher))
         gone = time.time()
         assert [Path(p).name for p in deleted["forgotten"]] == ["gator.txt"]
         time.sleep(3.0)
