@@ -13,8 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bench.council_data import DATA as COUNCIL
-from bench.external_data import EXTERNAL, SWEFAQ_FILE, load_swefaq
+from bench.prose import other_prose
 from bench.readings import SPLITS, contexts
 from ingest.bigrams import SHIPPED, Bigrams
 
@@ -24,9 +23,7 @@ OUT = Path("ingest/data") / SHIPPED
 
 
 def texts() -> list[str]:
-    council = [path.read_text(encoding="utf-8") for path in sorted(COUNCIL.glob("*/docs/*.txt"))]
-    faq = [d.text for d in load_swefaq(EXTERNAL / SWEFAQ_FILE).documents]
-    return [*contexts(SPLITS["train"]), *faq, *council]
+    return [*contexts(SPLITS["train"]), *other_prose()]
 
 
 def main(argv: list[str] | None = None) -> int:

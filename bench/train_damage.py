@@ -30,9 +30,8 @@ import numpy.typing as npt
 from sklearn.model_selection import GroupKFold
 
 from answer.selector import Linear
-from bench.council_data import DATA as COUNCIL
-from bench.external_data import EXTERNAL, SWEFAQ_FILE, load_swefaq
 from bench.logistic import fit_logistic
+from bench.prose import other_prose
 from bench.readings import load
 from bench.wer import error_rate, words
 from ingest.bigrams import Bigrams
@@ -80,13 +79,10 @@ def everything(groups: Sequence[str], vocabulary: Vocabulary) -> list[bool]:
 
 
 def clean_windows() -> list[str]:
-    """Clean text other than SweQUAD-MC's, in the runs of lines a text file is judged by: the
-    invented council documents (``bench/data/council``, not the corpus), whose tables, names,
-    dnr and abbreviations prose lacks, and SweFAQ's answers (agency prose of another hand)."""
-    texts = [path.read_text(encoding="utf-8") for path in sorted(COUNCIL.glob("*/docs/*.txt"))]
-    texts += [d.text for d in load_swefaq(EXTERNAL / SWEFAQ_FILE).documents]
+    """Clean text other than SweQUAD-MC's (``bench.prose``), in the runs of lines a text file
+    is judged by."""
     out = []
-    for text in texts:
+    for text in other_prose():
         lines = text.split("\n")
         out += ["\n".join(lines[i : i + WINDOW]) for i in range(0, len(lines), WINDOW)]
     return [text for text in out if len(text.split()) >= ENOUGH_WORDS]

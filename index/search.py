@@ -158,11 +158,13 @@ class Searcher:
             return []
         rankings: dict[str, list[str]] = {}
         own: dict[str, dict[str, float]] = {}
+        # The filters' one test, on the columns held in memory, for both sides.
+        admitted = self.columns.admitted(filters) if filters is not None else None
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"], own["bm25"], lexical = self._bm25(query, filters)
+            rankings["bm25"], own["bm25"], lexical = self._bm25(query, admitted)
         if mode in ("hybrid", "dense"):
             embedding = self.embedder.get_query_embedding(query)
-            rankings["dense"], own["dense"] = self._dense(embedding, filters)
+            rankings["dense"], own["dense"] = self._dense(embedding, admitted)
         if mode == "hybrid":
             self._complete(own, lexical, embedding)
             if self.fusion == "convex":
@@ -218,38 +220,37 @@ class Searcher:
             dense[i] = float(v @ query / (np.linalg.norm(v) or 1.0))
 
     def _bm25(
-        self, query: str, filters: Filters | None
+        self, query: str, admitted: npt.NDArray[np.bool_] | None
     ) -> tuple[list[str], dict[str, float], npt.NDArray[np.float32]]:
         scores = self.lexical.scores(query)
-        if filters is not None:
-            scores = np.where(self.columns.admitted(filters), scores, -1.0).astype(np.float32)
+        if admitted is not None:
+            scores = np.where(admitted, scores, -1.0).astype(np.float32)
         order = top(scores, DEPTH)
         found = {self.passages[i].id: float(scores[i]) for i in order}
         return list(found), found, scores
 
     def _dense(
-        self, embedding: Sequence[float], filters: Filters | None
+        self, embedding: Sequence[float], admitted: npt.NDArray[np.bool_] | None
     ) -> tuple[list[str], dict[str, float]]:
         depth = min(DEPTH, len(self.passages))
         found = (
             self.store.nearest(embedding, depth)
-            if filters is None
-            else self._dense_filtered(embedding, filters, depth)
+            if admitted is None
+            else self._dense_filtered(embedding, admitted, depth)
         )
         # Only passages held: another process may have written the store since they were read.
         found = [(i, s) for i, s in found if i in self.by_id]
         return [i for i, _ in found], dict(found)
 
     def _dense_filtered(
-        self, embedding: Sequence[float], filters: Filters, depth: int
+        self, embedding: Sequence[float], admitted: npt.NDArray[np.bool_], depth: int
     ) -> list[tuple[str, float]]:
-        """The nearest passages the filters admit, as the columns test them (the same test
-        as the BM25 side's). A filter that admits many passages: the nearest ``WIDE`` of all
+        """The nearest passages of those ``admitted`` (the filters' test on the columns, as
+        the BM25 side's). A filter that admits many passages: the nearest ``WIDE`` of all
         are fetched and the admitted ones kept; when that leaves ``depth`` of them they are
         exactly the nearest admitted ones, since every passage nearer than they are was
         fetched. One that admits few: Chroma searches among their ids. (Chroma's own
         metadata filter took 250 ms at 100,000 passages.)"""
-        admitted = self.columns.admitted(filters)
         count = int(admitted.sum())
         if count == 0:
             return []

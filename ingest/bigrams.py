@@ -72,8 +72,3 @@ def shipped() -> Bigrams:
     """The pairs that come with the package (loaded once)."""
     data = resources.files("ingest").joinpath("data", SHIPPED).read_bytes()
     return Bigrams.read(gzip.decompress(data).decode("utf-8"))
-
-
-def none() -> Bigrams:
-    """No background pairs: only the documents' own."""
-    return Bigrams()
