@@ -1,7 +1,7 @@
 """Passages in Chroma through LlamaIndex's ChromaVectorStore: on local disk or on a server.
 
-Chroma is the only store: the BM25 side is rebuilt from ``PassageStore.all()`` whenever a
-searcher opens or refreshes (``index.search.Searcher``), so the two cannot disagree.
+Chroma holds every passage; what a searcher holds (the passages and their BM25) is a snapshot
+of it saved by the run that wrote it (``index.snapshot``), taken only when it matches.
 
 Every passage records how many passages its file has (``source_passages``). A file counts as
 indexed only when all of them are there: a run killed while writing a file's passages leaves it
